@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Builds every image Slipway needs into the sandbox engine, from nothing but Debian packages.
+#
+#   base     debootstrap rootfs -> docker import   (skipped when its cache key is unchanged)
+#   sandbox  the learner's machine: Docker Engine + Compose inside   (Dockerfile, layer cache)
+#   course/* images learners use inside their sandbox: nginx, redis, debian, ...
+#
+# With SLIPWAY_BASE_IMAGE set (e.g. debian:trixie on a host that reaches Docker Hub), the
+# Dockerfiles start from that instead and the debootstrap step is skipped.
+source "$(dirname "$0")/../scripts/lib.sh"
+
+export DOCKER_HOST="${SLIPWAY_DOCKER_HOST:-unix:///run/slipway/docker.sock}"
+export DOCKER_BUILDKIT=0 DOCKER_CLI_HINTS=false
+IMAGES="$SLIPWAY_ROOT/images"
+SUITE=trixie
+BASE_TAG="slipway/base:$SUITE"
+MIRROR="${SLIPWAY_DEBIAN_MIRROR:-}"
+if [ -z "$MIRROR" ]; then
+  MIRROR=$(grep -hvE '^\s*#' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+    | grep -oE 'https?://[^ ]+/debian/?$|https?://[^ ]+/debian/? ' | grep -v security | head -n 1 | tr -d ' ' || true)
+  MIRROR="${MIRROR:-http://deb.debian.org/debian}"
+fi
+
+docker version >/dev/null 2>&1 || die "no Docker engine answers at $DOCKER_HOST (run scripts/ensure-engine.sh)"
+
+build_base() {
+  local key
+  key=$(printf '%s\n' "$SUITE" minbase "$MIRROR" | cat - "$IMAGES/base/packages.txt" "$IMAGES/base/slim.sh" | sha256sum | cut -c1-16)
+  if [ "$(docker image inspect -f '{{ index .Config.Labels "slipway.base.key" }}' "$BASE_TAG" 2>/dev/null)" = "$key" ]; then
+    info "$BASE_TAG is up to date ($key)"
+    return
+  fi
+  step "Building $BASE_TAG with debootstrap from $MIRROR (about a minute)"
+  local dir; dir=$(mktemp -d /var/tmp/slipway-rootfs.XXXXXX)
+  trap 'rm -rf "$dir"' RETURN
+  local t0; t0=$(date +%s)
+  if ! debootstrap --variant=minbase --include="$(paste -sd, "$IMAGES/base/packages.txt")" \
+      "$SUITE" "$dir" "$MIRROR" >"$dir.log" 2>&1; then
+    tail -n 30 "$dir.log" >&2; die "debootstrap failed (log: $dir.log)"
+  fi
+  info "debootstrap took $(( $(date +%s) - t0 ))s"
+  rm -f "$dir.log"
+  chroot "$dir" /bin/sh -s <"$IMAGES/base/slim.sh"
+  tar --numeric-owner -C "$dir" -c . | docker import \
+    --change "LABEL slipway.base.key=$key org.opencontainers.image.title=slipway-base" \
+    --change 'ENV LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["bash"]' - "$BASE_TAG" >/dev/null
+  info "imported $BASE_TAG ($(docker image inspect -f '{{.Size}}' "$BASE_TAG" | numfmt --to=iec))"
+}
+
+# build NAME DIR: a Dockerfile build with the layer cache; prints only on change or failure.
+build() {
+  local name="$1" dir="$2" log
+  log=$(mktemp)
+  local t0; t0=$(date +%s)
+  if ! docker build --build-arg "BASE_IMAGE=$BASE" -t "$name" "$dir" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2; rm -f "$log"; die "building $name failed"
+  fi
+  if grep -q -- '---> Running in' "$log"; then
+    info "built $name in $(( $(date +%s) - t0 ))s"
+  else
+    info "$name is up to date"
+  fi
+  rm -f "$log"
+}
+
+if [ -n "${SLIPWAY_BASE_IMAGE:-}" ]; then
+  BASE="$SLIPWAY_BASE_IMAGE"
+  docker image inspect "$BASE" >/dev/null 2>&1 || docker pull "$BASE"
+else
+  build_base
+  BASE="$BASE_TAG"
+fi
+
+step "Building the sandbox image"
+build slipway/sandbox:latest "$IMAGES/sandbox"
+
+step "Building course images"
+for dir in "$IMAGES"/course/*/; do
+  name=$(basename "$dir")
+  build "slipway/course-$name:latest" "$dir"
+done
+
+# Old versions of our own images (they inherit the base's label); nothing else is touched.
+docker image prune -f --filter label=slipway.base.key >/dev/null

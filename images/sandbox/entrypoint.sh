@@ -1,0 +1,58 @@
+#!/bin/bash
+# PID 1 (under tini) of a learner's sandbox: make cgroups writable, then run containerd and
+# dockerd. Writes progress to /run/slipway/state so the runner can tell why a start failed.
+set -u
+mkdir -p /run/slipway
+state() { echo "$*" >/run/slipway/state; }
+log() { echo "slipway-entrypoint: $*" >&2; }
+
+state cgroups
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+  # cgroup v2: move ourselves into a leaf and hand the controllers to children.
+  mkdir -p /sys/fs/cgroup/init
+  echo $$ >/sys/fs/cgroup/init/cgroup.procs 2>/dev/null || true
+  sed -e 's/ / +/g' -e 's/^/+/' </sys/fs/cgroup/cgroup.controllers \
+    >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || log "cannot enable cgroup v2 controllers"
+else
+  # cgroup v1: Docker mounts each controller read-only; with --cgroupns private a fresh
+  # mount is rooted at this container's own cgroup, so remount each one read-write.
+  for dir in /sys/fs/cgroup/*; do
+    [ -d "$dir" ] && [ ! -L "$dir" ] || continue
+    ctrl=$(basename "$dir")
+    opts="$ctrl"
+    case "$ctrl" in
+      unified) continue ;;
+      systemd) opts="none,name=systemd" ;;
+    esac
+    umount "$dir" 2>/dev/null || true
+    mount -t cgroup -o "$opts" cgroup "$dir" || log "cannot mount cgroup $ctrl"
+  done
+  # The runner (host root) hands this cgroup to our remapped root right after start; the
+  # inner engine cannot create its containers' cgroups before that, so wait for it.
+  for _ in $(seq 1 100); do
+    [ "$(stat -c %u /sys/fs/cgroup/memory/cgroup.procs 2>/dev/null)" = 0 ] && break
+    sleep 0.1
+  done
+fi
+
+state containerd
+containerd >/var/log/containerd.log 2>&1 &
+for _ in $(seq 1 100); do
+  [ -S /run/containerd/containerd.sock ] && break
+  sleep 0.05
+done
+
+state dockerd
+# Extra flags (e.g. a classroom registry mirror) come from the runner.
+# shellcheck disable=SC2086
+dockerd --containerd=/run/containerd/containerd.sock ${SLIPWAY_DOCKERD_ARGS:-} >/var/log/dockerd.log 2>&1 &
+dockerd_pid=$!
+for _ in $(seq 1 200); do
+  if docker version >/dev/null 2>&1; then state ready; break; fi
+  kill -0 "$dockerd_pid" 2>/dev/null || { state "failed: dockerd exited"; break; }
+  sleep 0.05
+done
+wait "$dockerd_pid"
+state "failed: dockerd exited with code $?"
+tail -n 20 /var/log/dockerd.log >&2
+exit 1

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import type { LabTask } from '../labs/load-labs.ts';
+import type { SandboxProvider } from '../sandbox/provider.ts';
+import { type CheckOutcome, interpretCheck } from './check-result.ts';
+
+const PRELUDE = readFileSync(new URL('./checklib.sh', import.meta.url), 'utf8');
+
+export interface CheckRunnerOptions {
+  /** Output kept per stream; a check that floods is cut here. */
+  maxOutputBytes: number;
+  /** Seconds after the TERM at the time limit before KILL. */
+  killGraceSeconds?: number;
+}
+
+/** The argv that runs a check inside the sandbox under a time limit. */
+export function checkCommand(
+  script: string,
+  timeoutSeconds: number,
+  killGraceSeconds = 2,
+): string[] {
+  // Without --foreground, GNU timeout runs the check in its own process group and signals the
+  // whole group at the limit, so background children of the check die with it.
+  return [
+    'timeout',
+    '-k',
+    `${killGraceSeconds}s`,
+    `${timeoutSeconds}s`,
+    'bash',
+    '-c',
+    `${PRELUDE}\n${script}`,
+  ];
+}
+
+/** Runs task checks in a sandbox; the learner never sees or edits the script. */
+export class CheckRunner {
+  private readonly provider: SandboxProvider;
+  private readonly opts: CheckRunnerOptions;
+
+  constructor(provider: SandboxProvider, opts: CheckRunnerOptions) {
+    this.provider = provider;
+    this.opts = opts;
+  }
+
+  async run(
+    sandboxId: string,
+    task: Pick<LabTask, 'checkScript' | 'timeout'>,
+    signal?: AbortSignal,
+  ): Promise<CheckOutcome & { durationMs: number }> {
+    const grace = this.opts.killGraceSeconds ?? 2;
+    const result = await this.provider.exec(
+      sandboxId,
+      {
+        cmd: checkCommand(task.checkScript, task.timeout, grace),
+        maxOutputBytes: this.opts.maxOutputBytes,
+      },
+      // The runner's own deadline is a backstop in case the engine itself hangs.
+      { signal, timeoutMs: (task.timeout + grace + 3) * 1000 },
+    );
+    return { ...interpretCheck(result), durationMs: result.durationMs };
+  }
+}

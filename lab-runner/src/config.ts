@@ -1,0 +1,191 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { byteSize, formatProblems, friendlyParse } from './protocol/index.ts';
+
+/**
+ * Every setting of the runner: its env var, default and meaning. The README's configuration
+ * table is checked against this list by a test, so the two cannot drift apart.
+ */
+export const settings = [
+  {
+    env: 'SLIPWAY_HOST',
+    key: 'host',
+    default: '127.0.0.1',
+    doc: 'Address the platform listens on.',
+  },
+  {
+    env: 'SLIPWAY_PORT',
+    key: 'port',
+    default: '4321',
+    doc: 'Port for the site, the API and the WebSockets.',
+  },
+  {
+    env: 'SLIPWAY_DATA_DIR',
+    key: 'dataDir',
+    default: '.slipway',
+    doc: 'Holds the SQLite file (`slipway.db`) and the cookie secret.',
+  },
+  {
+    env: 'SLIPWAY_DOCKER_SOCKET',
+    key: 'dockerSocket',
+    default: '/run/slipway/docker.sock',
+    doc: 'Unix socket of the user-namespaced engine that runs sandboxes.',
+  },
+  {
+    env: 'SLIPWAY_INSTANCE',
+    key: 'instance',
+    default: 'default',
+    doc: 'Label value separating runners (or test runs) that share one engine.',
+  },
+  {
+    env: 'SLIPWAY_SANDBOX_IMAGE',
+    key: 'sandboxImage',
+    default: 'slipway/sandbox:latest',
+    doc: 'Image of the learner sandbox (built by `images/build.sh`).',
+  },
+  {
+    env: 'SLIPWAY_SANDBOX_MEMORY',
+    key: 'sandboxMemory',
+    default: '768m',
+    doc: 'Memory limit per sandbox (a lab may set its own).',
+  },
+  {
+    env: 'SLIPWAY_SANDBOX_PIDS',
+    key: 'sandboxPids',
+    default: '1000',
+    doc: 'Process limit per sandbox.',
+  },
+  {
+    env: 'SLIPWAY_SANDBOX_CPUS',
+    key: 'sandboxCpus',
+    default: '1',
+    doc: 'CPU limit per sandbox, in cores.',
+  },
+  {
+    env: 'SLIPWAY_READY_TIMEOUT_MS',
+    key: 'readyTimeoutMs',
+    default: '60000',
+    doc: 'How long a new sandbox may take until its inner engine answers.',
+  },
+  {
+    env: 'SLIPWAY_SETUP_TIMEOUT_MS',
+    key: 'setupTimeoutMs',
+    default: '180000',
+    doc: 'Deadline for loading images and running a lab’s setup script.',
+  },
+  {
+    env: 'SLIPWAY_CHECK_INTERVAL_MS',
+    key: 'checkIntervalMs',
+    default: '4000',
+    doc: 'How often open labs re-run their unfinished checks.',
+  },
+  {
+    env: 'SLIPWAY_CHECK_OUTPUT_BYTES',
+    key: 'checkOutputBytes',
+    default: '16384',
+    doc: 'Output kept from one check run; the rest is dropped.',
+  },
+  {
+    env: 'SLIPWAY_LABS_DIR',
+    key: 'labsDir',
+    default: 'labs',
+    doc: 'Folder of labs (`<id>/lab.yaml`).',
+  },
+  {
+    env: 'SLIPWAY_IMAGES_DIR',
+    key: 'imagesDir',
+    default: 'images',
+    doc: 'Folder of image definitions (`course/<name>/`).',
+  },
+  {
+    env: 'SLIPWAY_SITE_DIR',
+    key: 'siteDir',
+    default: 'dist',
+    doc: 'The built site the runner serves.',
+  },
+  {
+    env: 'SLIPWAY_COOKIE_SECURE',
+    key: 'cookieSecure',
+    default: 'false',
+    doc: 'Mark the learner cookie `Secure` (set when served over HTTPS).',
+  },
+  {
+    env: 'SLIPWAY_SECRET',
+    key: 'secret',
+    default: '(generated)',
+    doc: 'Key that signs learner cookies; by default a random key kept in the data dir.',
+  },
+  {
+    env: 'SLIPWAY_ALLOWED_ORIGINS',
+    key: 'allowedOrigins',
+    default: '(none)',
+    doc: 'Extra origins, comma-separated, allowed to open lab WebSockets (the site’s own always is).',
+  },
+] as const;
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const configSchema = z.object({
+  host: z.string().min(1),
+  port: int(0, 65535),
+  dataDir: z.string().min(1),
+  dockerSocket: z.string().min(1),
+  instance: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { error: 'must be lowercase letters, digits and dashes' }),
+  sandboxImage: z.string().min(1),
+  sandboxMemory: byteSize,
+  sandboxPids: int(64, 100_000),
+  sandboxCpus: z.coerce.number().positive().max(64),
+  readyTimeoutMs: int(1000, 600_000),
+  setupTimeoutMs: int(1000, 1_800_000),
+  checkIntervalMs: int(250, 600_000),
+  checkOutputBytes: int(256, 1_048_576),
+  labsDir: z.string().min(1),
+  imagesDir: z.string().min(1),
+  siteDir: z.string().min(1),
+  cookieSecure: boolish,
+  secret: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  allowedOrigins: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .optional(),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** Reads the configuration from an environment; throws one message listing every problem. */
+export function loadConfig(env: Record<string, string | undefined>, root = process.cwd()): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const s of settings) {
+    const value = env[s.env];
+    raw[s.key] =
+      value !== undefined && value !== ''
+        ? value
+        : s.default.startsWith('(')
+          ? undefined
+          : s.default;
+  }
+  const parsed = friendlyParse(configSchema, raw);
+  if (!parsed.ok) {
+    const byKey = new Map<string, string>(settings.map((s) => [s.key, s.env]));
+    const problems = parsed.problems.map((p) => ({ ...p, field: byKey.get(p.field) ?? p.field }));
+    throw new Error(`invalid configuration:\n${formatProblems('environment', problems)}`);
+  }
+  const c = parsed.value;
+  return {
+    ...c,
+    dataDir: resolve(root, c.dataDir),
+    labsDir: resolve(root, c.labsDir),
+    imagesDir: resolve(root, c.imagesDir),
+    siteDir: resolve(root, c.siteDir),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Every error Slipway shows or logs, by name. Learner-facing errors carry words a learner can
+ * act on and are never sent with a stack; system errors are logged with their stack and reach
+ * the learner only as `INTERNAL`.
+ */
+export type Audience = 'learner' | 'system';
+
+interface Entry {
+  audience: Audience;
+  /** HTTP status when the error ends a request. */
+  status: number;
+  message: (p: Record<string, string>) => string;
+  hint: string;
+}
+
+const learner = (status: number, message: Entry['message'], hint: string): Entry => ({
+  audience: 'learner',
+  status,
+  message,
+  hint,
+});
+const system = (message: Entry['message'], hint: string): Entry => ({
+  audience: 'system',
+  status: 500,
+  message,
+  hint,
+});
+
+export const catalogue = {
+  LAB_NOT_FOUND: learner(
+    404,
+    (p) => `There is no lab called "${p.labId}".`,
+    'Check the link, or open the lab from its lesson.',
+  ),
+  LAB_UNAVAILABLE: learner(
+    503,
+    (p) => `The lab "${p.labId}" cannot start because its definition has an error.`,
+    'Tell your instructor: the runner log names the file and the field.',
+  ),
+  NOT_SIGNED_IN: learner(
+    401,
+    () => 'Your browser did not send a learner session.',
+    'Reload the page; if it keeps happening, allow cookies for this site.',
+  ),
+  FORBIDDEN_ORIGIN: learner(
+    403,
+    () => 'This page is not allowed to open a lab connection.',
+    'Open the lesson from the Slipway site itself.',
+  ),
+  ENGINE_UNAVAILABLE: learner(
+    503,
+    () => 'The lab service cannot reach its Docker engine right now.',
+    'Wait a moment and press Retry. If it keeps failing, tell your instructor.',
+  ),
+  ENGINE_TIMEOUT: learner(
+    503,
+    (p) => `The Docker engine took too long to answer (${p.operation}).`,
+    'The host may be busy. Press Retry in a moment.',
+  ),
+  SANDBOX_START_FAILED: learner(
+    503,
+    (p) => `Your sandbox could not start: ${p.reason}.`,
+    'Press Retry to start a fresh sandbox. Your completed tasks are kept.',
+  ),
+  SANDBOX_DIED: learner(
+    410,
+    (p) => `Your sandbox stopped unexpectedly${p.detail ? ` (${p.detail})` : ''}.`,
+    'Press Start to get a fresh sandbox. Your completed tasks are kept.',
+  ),
+  SANDBOX_GONE: learner(
+    404,
+    () => 'Your sandbox no longer exists.',
+    'Press Start to get a fresh one. Your completed tasks are kept.',
+  ),
+  BAD_MESSAGE: learner(
+    400,
+    (p) => `The lab connection received a message it does not understand: ${p.detail}.`,
+    'Reload the page. If you are writing a client, see the protocol schema.',
+  ),
+  MESSAGE_TOO_BIG: learner(
+    413,
+    (p) => `A message was larger than ${p.limit}.`,
+    'Paste less text at once.',
+  ),
+  NOT_FOUND: learner(404, () => 'There is nothing at this address.', 'Go back to the course.'),
+  METHOD_NOT_ALLOWED: learner(
+    405,
+    (p) => `${p.method} is not allowed here.`,
+    'Use the page’s buttons.',
+  ),
+  ENGINE_ERROR: system(
+    (p) => `The Docker engine refused ${p.operation}: ${p.detail}`,
+    'See the engine log (scripts/ensure-engine.sh prints its path).',
+  ),
+  CGROUP_DELEGATION_FAILED: system(
+    (p) => `Could not hand the sandbox its cgroups: ${p.detail}`,
+    'The runner must run as root on the host of the sandbox engine.',
+  ),
+  INTERNAL: system(
+    (p) => p.detail ?? 'Something went wrong inside the lab service.',
+    'Try again; the runner log has the details.',
+  ),
+} satisfies Record<string, Entry>;
+
+export type ErrorCode = keyof typeof catalogue;
+
+export class SlipwayError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+  readonly audience: Audience;
+  readonly status: number;
+  readonly params: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, params: Record<string, string> = {}, options?: { cause?: unknown }) {
+    const entry: Entry = catalogue[code];
+    super(entry.message(params), options);
+    this.name = `SlipwayError(${code})`;
+    this.code = code;
+    this.hint = entry.hint;
+    this.audience = entry.audience;
+    this.status = entry.status;
+    this.params = params;
+  }
+
+  /** What a learner may see: system errors collapse to a generic message without details. */
+  toLearner(): { code: string; message: string; hint: string } {
+    if (this.audience === 'learner')
+      return { code: this.code, message: this.message, hint: this.hint };
+    const generic = new SlipwayError('INTERNAL', {
+      detail: 'Something went wrong inside the lab service.',
+    });
+    return { code: generic.code, message: generic.message, hint: generic.hint };
+  }
+}
+
+export function slipwayError(code: ErrorCode, params?: Record<string, string>, cause?: unknown) {
+  return new SlipwayError(code, params, cause === undefined ? undefined : { cause });
+}
+
+/** Any thrown value as a SlipwayError; unknown errors become INTERNAL (a system error). */
+export function asSlipwayError(err: unknown): SlipwayError {
+  if (err instanceof SlipwayError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new SlipwayError('INTERNAL', { detail }, { cause: err });
+}

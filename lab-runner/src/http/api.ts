@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { slipwayError } from '../errors/catalogue.ts';
+import type { Logger } from '../errors/log.ts';
+import type { Lab, LoadedLabs } from '../labs/load-labs.ts';
+import type { SandboxProvider } from '../sandbox/provider.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
+import type { Identity } from './identity.ts';
+import { originAllowed } from './origin.ts';
+import { sendError, sendJson } from './responses.ts';
+
+export interface ApiDeps {
+  labs: LoadedLabs;
+  sessions: SessionManager;
+  provider: SandboxProvider;
+  identity: Identity;
+  logger: Logger;
+  allowedOrigins: readonly string[];
+}
+
+/** Looks up a lab by id, or throws the learner-facing reason it cannot be used. */
+export function findLab(labs: LoadedLabs, id: string): Lab {
+  const lab = labs.labs.get(id);
+  if (lab) return lab;
+  if (labs.failures.some((f) => f.id === id)) throw slipwayError('LAB_UNAVAILABLE', { labId: id });
+  throw slipwayError('LAB_NOT_FOUND', { labId: id });
+}
+
+const LAB_ROUTE = /^\/api\/labs\/([^/]+)(\/reset)?\/?$/;
+
+/** The JSON API under /api. Returns false when the path is not an API path. */
+export async function handleApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ApiDeps,
+): Promise<boolean> {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (!url.pathname.startsWith('/api/')) return false;
+  try {
+    if (req.method !== 'GET' && !originAllowed(req, deps.allowedOrigins))
+      throw slipwayError('FORBIDDEN_ORIGIN');
+    if (url.pathname === '/api/health') {
+      const engine = await deps.provider.ping({ timeoutMs: 3_000 }).then(
+        () => 'up',
+        () => 'down',
+      );
+      sendJson(res, engine === 'up' ? 200 : 503, {
+        ok: engine === 'up',
+        engine,
+        labs: deps.labs.labs.size,
+        brokenLabs: deps.labs.failures.map((f) => ({ id: f.id, file: f.file })),
+      });
+      return true;
+    }
+    if (url.pathname === '/api/labs' && req.method === 'GET') {
+      sendJson(res, 200, {
+        labs: [...deps.labs.labs.values()].map((l) => ({
+          id: l.id,
+          title: l.title,
+          tasks: l.tasks.length,
+        })),
+        unavailable: deps.labs.failures.map((f) => ({ id: f.id, file: f.file })),
+      });
+      return true;
+    }
+    const m = LAB_ROUTE.exec(url.pathname);
+    if (m) {
+      const lab = findLab(deps.labs, decodeURIComponent(m[1]!));
+      const learnerId = deps.identity.ensure(req, res);
+      const session = deps.sessions.get(learnerId, lab);
+      if (m[2] === '/reset') {
+        if (req.method !== 'POST')
+          throw slipwayError('METHOD_NOT_ALLOWED', { method: req.method ?? '?' });
+        await session.reset();
+        sendJson(res, 200, { ok: true });
+        return true;
+      }
+      if (req.method !== 'GET')
+        throw slipwayError('METHOD_NOT_ALLOWED', { method: req.method ?? '?' });
+      const status = session.statusMessage();
+      sendJson(res, 200, {
+        id: lab.id,
+        title: lab.title,
+        tasks: lab.tasks.map((t) => ({ id: t.id, title: t.title })),
+        progress: session.taskStatuses(),
+        sandbox:
+          status.type === 'status' ? { phase: status.phase, message: status.message } : undefined,
+      });
+      return true;
+    }
+    throw slipwayError('NOT_FOUND');
+  } catch (err) {
+    sendError(res, err, deps.logger, { path: url.pathname });
+  }
+  return true;
+}

@@ -1,0 +1,35 @@
+import type { ServerResponse } from 'node:http';
+import { asSlipwayError } from '../errors/catalogue.ts';
+import type { Logger } from '../errors/log.ts';
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(data),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(data);
+}
+
+/** Ends a request with an error from the catalogue; system errors are logged with their stack. */
+export function sendError(
+  res: ServerResponse,
+  err: unknown,
+  logger: Logger,
+  context: Record<string, unknown> = {},
+): void {
+  const e = asSlipwayError(err);
+  if (e.audience === 'system') logger.error('request failed', e, context);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, e.status, { error: e.toLearner() });
+}

@@ -1,0 +1,103 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { asSlipwayError, type SlipwayError, slipwayError } from '../errors/catalogue.ts';
+import type { ProgressStore } from '../progress/progress-store.ts';
+import { CloseCode, MAX_FRAME_BYTES } from '../protocol/index.ts';
+import { truncateUtf8 } from '../terminal/output-decoder.ts';
+import { clampSize } from '../terminal/resize.ts';
+import { type ApiDeps, findLab, handleApi } from './api.ts';
+import { serveLabSocket } from './lab-socket.ts';
+import { originAllowed } from './origin.ts';
+import { sendError } from './responses.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface ServerDeps extends ApiDeps {
+  store: ProgressStore;
+  siteDir: string;
+  /** Interval of WebSocket pings; a peer that misses one is dropped. */
+  heartbeatMs?: number;
+}
+
+const TERMINAL_ROUTE = /^\/api\/labs\/([^/]+)\/terminal\/?$/;
+
+const closeCodeFor = (e: SlipwayError): number =>
+  e.code === 'NOT_SIGNED_IN'
+    ? CloseCode.notSignedIn
+    : e.code === 'LAB_NOT_FOUND'
+      ? CloseCode.unknownLab
+      : e.code === 'LAB_UNAVAILABLE'
+        ? CloseCode.labUnavailable
+        : CloseCode.badMessage;
+
+/** One HTTP server: the built site, the JSON API and the lab WebSockets, on one port. */
+export function createPlatformServer(deps: ServerDeps): Server {
+  const { logger } = deps;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  });
+  const alive = new WeakMap<object, boolean>();
+
+  const server = createServer((req, res) => {
+    handleApi(req, res, deps)
+      .then((handled) => (handled ? undefined : serveStatic(deps.siteDir, req, res)))
+      .catch((err) => sendError(res, err, logger, { path: req.url }));
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const m = TERMINAL_ROUTE.exec(url.pathname);
+    if (!m) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!originAllowed(req, deps.allowedOrigins)) {
+      logger.warn('websocket from a foreign origin refused', { origin: req.headers.origin });
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
+      // Refusals are sent as a close with a reason, which a browser can show; a failed
+      // upgrade would only say "error".
+      try {
+        const learnerId = deps.identity.read(req);
+        if (!learnerId) throw slipwayError('NOT_SIGNED_IN');
+        const lab = findLab(deps.labs, decodeURIComponent(m[1]!));
+        const size = clampSize(
+          Number(url.searchParams.get('cols') ?? 80) || 80,
+          Number(url.searchParams.get('rows') ?? 24) || 24,
+        );
+        deps.store.touchLearner(learnerId);
+        serveLabSocket(ws, deps.sessions.get(learnerId, lab), size, deps);
+      } catch (err) {
+        const e = asSlipwayError(err);
+        if (e.audience === 'system') logger.error('websocket refused', e);
+        const learner = e.toLearner();
+        ws.send(JSON.stringify({ v: 1, type: 'error', ...learner }));
+        ws.close(closeCodeFor(e), truncateUtf8(learner.message, 123));
+      }
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, deps.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+  server.on('close', () => {
+    clearInterval(heartbeat);
+    for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'the lab service is restarting');
+    wss.close();
+  });
+  return server;
+}

@@ -1,0 +1,135 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CheckRunner } from './checks/check-runner.ts';
+import { type Config, loadConfig } from './config.ts';
+import { consoleLogger, type Logger } from './errors/log.ts';
+import { Identity } from './http/identity.ts';
+import { createPlatformServer } from './http/server.ts';
+import { LearnerCookies } from './identity/learner-cookie.ts';
+import { loadOrCreateSecret } from './identity/secret.ts';
+import { loadCourseImages } from './labs/course-images.ts';
+import { loadLabs } from './labs/load-labs.ts';
+import { openDatabase } from './progress/database.ts';
+import { ProgressStore } from './progress/progress-store.ts';
+import { DockerSandboxProvider } from './sandbox/docker/docker-provider.ts';
+import { SessionManager } from './sessions/session-manager.ts';
+
+export interface RunningPlatform {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The composition root: config in, a listening platform out. Nothing else wires parts. */
+export async function startPlatform(
+  config: Config,
+  logger: Logger = consoleLogger(),
+): Promise<RunningPlatform> {
+  const images = loadCourseImages(config.imagesDir);
+  const labs = loadLabs(config.labsDir, images);
+  for (const f of labs.failures) {
+    process.stderr.write(`lab "${f.id}" was not loaded:\n${f.message}\n`);
+  }
+  logger.info('labs loaded', {
+    labs: [...labs.labs.keys()],
+    broken: labs.failures.map((f) => f.id),
+  });
+
+  const db = openDatabase(join(config.dataDir, 'slipway.db'));
+  const store = new ProgressStore(db);
+  const secret = config.secret
+    ? Buffer.from(config.secret)
+    : loadOrCreateSecret(join(config.dataDir, 'secret.key'));
+  const identity = new Identity(new LearnerCookies({ secret, secure: config.cookieSecure }), store);
+
+  const provider = new DockerSandboxProvider({
+    socketPath: config.dockerSocket,
+    instance: config.instance,
+  });
+  await provider.ping().then(
+    () => logger.info('sandbox engine answers', { socket: config.dockerSocket }),
+    (err) =>
+      logger.error('sandbox engine does not answer; labs will report it until it does', err, {
+        socket: config.dockerSocket,
+      }),
+  );
+  const checks = new CheckRunner(provider, { maxOutputBytes: config.checkOutputBytes });
+  const sessions = new SessionManager({
+    provider,
+    store,
+    checks,
+    logger,
+    settings: {
+      instance: config.instance,
+      sandboxImage: config.sandboxImage,
+      limits: {
+        memoryBytes: config.sandboxMemory,
+        pids: config.sandboxPids,
+        cpus: config.sandboxCpus,
+      },
+      readyTimeoutMs: config.readyTimeoutMs,
+      setupTimeoutMs: config.setupTimeoutMs,
+      checkIntervalMs: config.checkIntervalMs,
+    },
+  });
+
+  const server = createPlatformServer({
+    labs,
+    sessions,
+    provider,
+    identity,
+    store,
+    logger,
+    siteDir: config.siteDir,
+    allowedOrigins: config.allowedOrigins ?? [],
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const watching = new AbortController();
+  void sessions.watch(provider, logger, watching.signal);
+
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  return {
+    url,
+    async close() {
+      watching.abort();
+      sessions.closeAll();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      db.close();
+    },
+  };
+}
+
+if (import.meta.main) {
+  const logger = consoleLogger();
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  startPlatform(config, logger).then(
+    (platform) => {
+      process.stdout.write(`\nSlipway is running at ${platform.url}\n\n`);
+      const stop = (signal: string) => {
+        logger.info('stopping', { signal });
+        // Sandboxes keep running: the next start adopts them.
+        platform.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    },
+    (err: NodeJS.ErrnoException) => {
+      const msg =
+        err.code === 'EADDRINUSE'
+          ? `port ${config.port} is already in use: is Slipway already running? (set SLIPWAY_PORT to use another)`
+          : err.message;
+      process.stderr.write(`Slipway could not start: ${msg}\n`);
+      process.exit(1);
+    },
+  );
+}

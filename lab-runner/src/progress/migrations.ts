@@ -1,0 +1,70 @@
+/**
+ * Schema changes, applied in order and recorded in schema_migrations. Never edit a released
+ * migration: add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'learners, check attempts, task completions, sandboxes',
+    sql: `
+      CREATE TABLE learners (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        -- Filled when accounts arrive; a learner's anonymous progress then moves with them.
+        account_id TEXT,
+        display_name TEXT
+      );
+      CREATE TABLE check_attempts (
+        id INTEGER PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        lab_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        reason TEXT,
+        trigger TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX check_attempts_by_learner ON check_attempts (learner_id, lab_id, task_id, at);
+      CREATE TABLE task_completions (
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        lab_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        completed_at TEXT NOT NULL,
+        PRIMARY KEY (learner_id, lab_id, task_id)
+      );
+      CREATE TABLE sandboxes (
+        session_id TEXT PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        lab_id TEXT NOT NULL,
+        sandbox_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        ended_at TEXT,
+        end_reason TEXT
+      );
+      CREATE INDEX sandboxes_live ON sandboxes (learner_id, lab_id) WHERE ended_at IS NULL;
+    `,
+  },
+  {
+    version: 2,
+    name: 'learner events (hints opened)',
+    sql: `
+      CREATE TABLE learner_events (
+        id INTEGER PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        lab_id TEXT NOT NULL,
+        task_id TEXT,
+        kind TEXT NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX learner_events_by_learner ON learner_events (learner_id, lab_id, at);
+    `,
+  },
+];

@@ -1,0 +1,191 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { CheckTrigger } from '../protocol/index.ts';
+
+export interface CheckAttempt {
+  learnerId: string;
+  labId: string;
+  taskId: string;
+  passed: boolean;
+  reason: string | undefined;
+  trigger: CheckTrigger;
+  durationMs: number;
+  at: Date;
+}
+
+export interface TaskCompletion {
+  taskId: string;
+  completedAt: string;
+}
+
+export interface LastAttempt {
+  taskId: string;
+  passed: boolean;
+  reason: string | null;
+  at: string;
+}
+
+/**
+ * Learners' progress in SQLite. Every write is its own transaction, committed before the
+ * method returns: once a caller tells a learner "done", a crash cannot take it back.
+ */
+export class ProgressStore {
+  private readonly db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  /** Records a learner the first time they are seen; refreshes last_seen_at after that. */
+  touchLearner(id: string, now = new Date()): void {
+    this.db
+      .prepare(
+        `INSERT INTO learners (id, created_at, last_seen_at) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
+      )
+      .run(id, now.toISOString(), now.toISOString());
+  }
+
+  learnerExists(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM learners WHERE id = ?').get(id) !== undefined;
+  }
+
+  /**
+   * Records one check attempt and, when it passed, the task's completion, atomically.
+   * Returns true when this attempt completed the task for the first time.
+   */
+  recordAttempt(a: CheckAttempt): boolean {
+    const at = a.at.toISOString();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO check_attempts (learner_id, lab_id, task_id, passed, reason, trigger, duration_ms, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          a.learnerId,
+          a.labId,
+          a.taskId,
+          a.passed ? 1 : 0,
+          a.reason ?? null,
+          a.trigger,
+          a.durationMs,
+          at,
+        );
+      let completed = false;
+      if (a.passed) {
+        // A completed task stays completed: the first completion time is kept.
+        const r = this.db
+          .prepare(
+            `INSERT INTO task_completions (learner_id, lab_id, task_id, completed_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT DO NOTHING`,
+          )
+          .run(a.learnerId, a.labId, a.taskId, at);
+        completed = Number(r.changes) > 0;
+      }
+      this.db.exec('COMMIT');
+      return completed;
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  completions(learnerId: string, labId: string): TaskCompletion[] {
+    return this.db
+      .prepare(
+        'SELECT task_id AS taskId, completed_at AS completedAt FROM task_completions WHERE learner_id = ? AND lab_id = ? ORDER BY completed_at',
+      )
+      .all(learnerId, labId) as unknown as TaskCompletion[];
+  }
+
+  /** The most recent attempt per task, for showing why a task is still failing. */
+  lastAttempts(learnerId: string, labId: string): LastAttempt[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT task_id AS taskId, passed, reason, at FROM check_attempts c
+           WHERE learner_id = ? AND lab_id = ? AND id = (
+             SELECT MAX(id) FROM check_attempts WHERE learner_id = c.learner_id AND lab_id = c.lab_id AND task_id = c.task_id)`,
+        )
+        .all(learnerId, labId) as unknown as Array<{
+        taskId: string;
+        passed: number;
+        reason: string | null;
+        at: string;
+      }>
+    ).map((r) => ({ ...r, passed: r.passed === 1 }));
+  }
+
+  attemptCount(learnerId: string, labId: string, taskId?: string): number {
+    const row = (
+      taskId === undefined
+        ? this.db
+            .prepare('SELECT COUNT(*) AS n FROM check_attempts WHERE learner_id = ? AND lab_id = ?')
+            .get(learnerId, labId)
+        : this.db
+            .prepare(
+              'SELECT COUNT(*) AS n FROM check_attempts WHERE learner_id = ? AND lab_id = ? AND task_id = ?',
+            )
+            .get(learnerId, labId, taskId)
+    ) as { n: number };
+    return row.n;
+  }
+
+  /** Something the learner did that is not a check: for now, opening a hint. */
+  recordLearnerEvent(
+    e: { learnerId: string; labId: string; taskId?: string; kind: 'hint' },
+    now = new Date(),
+  ): void {
+    this.db
+      .prepare(
+        'INSERT INTO learner_events (learner_id, lab_id, task_id, kind, at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(e.learnerId, e.labId, e.taskId ?? null, e.kind, now.toISOString());
+  }
+
+  learnerEvents(
+    learnerId: string,
+    labId: string,
+  ): Array<{ taskId: string | null; kind: string; at: string }> {
+    return this.db
+      .prepare(
+        'SELECT task_id AS taskId, kind, at FROM learner_events WHERE learner_id = ? AND lab_id = ? ORDER BY id',
+      )
+      .all(learnerId, labId) as unknown as Array<{
+      taskId: string | null;
+      kind: string;
+      at: string;
+    }>;
+  }
+
+  sandboxStarted(
+    s: { sessionId: string; learnerId: string; labId: string; sandboxId: string },
+    now = new Date(),
+  ): void {
+    this.db
+      .prepare(
+        'INSERT INTO sandboxes (session_id, learner_id, lab_id, sandbox_id, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(s.sessionId, s.learnerId, s.labId, s.sandboxId, now.toISOString());
+  }
+
+  sandboxEnded(sessionId: string, reason: string, now = new Date()): void {
+    this.db
+      .prepare(
+        'UPDATE sandboxes SET ended_at = ?, end_reason = ? WHERE session_id = ? AND ended_at IS NULL',
+      )
+      .run(now.toISOString(), reason, sessionId);
+  }
+
+  liveSandbox(
+    learnerId: string,
+    labId: string,
+  ): { sessionId: string; sandboxId: string } | undefined {
+    return this.db
+      .prepare(
+        'SELECT session_id AS sessionId, sandbox_id AS sandboxId FROM sandboxes WHERE learner_id = ? AND lab_id = ? AND ended_at IS NULL ORDER BY created_at DESC LIMIT 1',
+      )
+      .get(learnerId, labId) as { sessionId: string; sandboxId: string } | undefined;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './friendly-parse.ts';
+export * from './lab-manifest.ts';
+export * from './lesson.ts';
+export * from './messages.ts';
+export * from './progress-events.ts';

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { slug } from './lab-manifest.ts';
+
+/** Bumped on any change a client of the previous version could misread. */
+export const PROTOCOL_VERSION = 1;
+
+/** Frames larger than this close the socket with 1009 (message too big). */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Terminal input per message; a paste larger than this is split by the client. */
+export const MAX_INPUT_CHARS = 16 * 1024;
+
+export const TERMINAL_LIMITS = { minCols: 2, maxCols: 500, minRows: 1, maxRows: 200 } as const;
+
+const v = z.literal(PROTOCOL_VERSION, { error: `protocol version must be ${PROTOCOL_VERSION}` });
+
+export const clientMessageSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ v, type: z.literal('input'), data: z.string().max(MAX_INPUT_CHARS) }),
+    z.strictObject({
+      v,
+      type: z.literal('resize'),
+      // Whole numbers only; sizes past the limits are clamped, not rejected.
+      cols: z.int().min(1).max(100_000),
+      rows: z.int().min(1).max(100_000),
+    }),
+    z.strictObject({ v, type: z.literal('check') }),
+    z.strictObject({ v, type: z.literal('hint'), taskId: slug }),
+  ],
+  { error: 'type must be one of "input", "resize", "check", "hint"' },
+);
+
+export type ClientMessage = z.output<typeof clientMessageSchema>;
+
+export const taskStateSchema = z.enum(['pending', 'failing', 'passed']);
+
+export const taskStatusSchema = z.strictObject({
+  id: slug,
+  state: taskStateSchema,
+  /** Why the last check failed, in the learner's words; absent when passed or unchecked. */
+  reason: z.string().optional(),
+  checkedAt: z.iso.datetime().optional(),
+  completedAt: z.iso.datetime().optional(),
+});
+export type TaskStatus = z.output<typeof taskStatusSchema>;
+
+export const sandboxPhaseSchema = z.enum([
+  'connecting',
+  'creating',
+  'starting-engine',
+  'loading-images',
+  'setting-up',
+  'ready',
+  'stopped',
+  'failed',
+]);
+export type SandboxPhase = z.output<typeof sandboxPhaseSchema>;
+
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    v,
+    type: z.literal('status'),
+    phase: sandboxPhaseSchema,
+    message: z.string(),
+  }),
+  z.strictObject({ v, type: z.literal('output'), data: z.string() }),
+  z.strictObject({ v, type: z.literal('tasks'), tasks: z.array(taskStatusSchema) }),
+  z.strictObject({
+    v,
+    type: z.literal('task'),
+    task: taskStatusSchema,
+    trigger: z.enum(['start', 'poll', 'command', 'click']),
+  }),
+  z.strictObject({
+    v,
+    type: z.literal('error'),
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().optional(),
+  }),
+]);
+
+export type ServerMessage = z.output<typeof serverMessageSchema>;
+
+/** Close codes the runner uses; 4000-4999 are application-defined in RFC 6455. */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  badMessage: 1008,
+  tooBig: 1009,
+  serverError: 1011,
+  notSignedIn: 4401,
+  unknownLab: 4404,
+  labUnavailable: 4503,
+} as const;

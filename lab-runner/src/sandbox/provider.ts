@@ -1,0 +1,135 @@
+import type { Duplex } from 'node:stream';
+import type { CourseImage } from '../labs/course-images.ts';
+
+/**
+ * The one interface between Slipway and whatever runs sandboxes. The Docker implementation
+ * lives in ./docker; a multi-host provider implements the same contract. Terminals, checks,
+ * previews and image loading all go through it; queueing, warm pools and culling are policies
+ * above it. Engine errors never escape an implementation untranslated: callers see
+ * SlipwayErrors (ENGINE_UNAVAILABLE, ENGINE_TIMEOUT, SANDBOX_GONE, ENGINE_ERROR).
+ */
+export interface SandboxProvider {
+  readonly kind: string;
+  /** Resolves when the engine answers. */
+  ping(opts?: CallOptions): Promise<void>;
+  /** Creates and starts a sandbox. It is *running*, not yet *ready*: see waitUntilReady. */
+  create(spec: SandboxSpec, opts?: CallOptions): Promise<SandboxInfo>;
+  inspect(id: string, opts?: CallOptions): Promise<SandboxInfo | undefined>;
+  /** Sandboxes whose labels match every given field. */
+  list(filter: Partial<SandboxLabels>, opts?: CallOptions): Promise<SandboxInfo[]>;
+  /** Runs a command to completion, collecting capped output. */
+  exec(id: string, req: ExecRequest, opts?: CallOptions): Promise<ExecResult>;
+  /** Starts an interactive TTY process (a shell) in the sandbox. */
+  openTerminal(id: string, req: TerminalRequest, opts?: CallOptions): Promise<Terminal>;
+  /** Where the runner can reach a TCP port served inside the sandbox. */
+  openPort(id: string, port: number, opts?: CallOptions): Promise<{ host: string; port: number }>;
+  /** Copies course images into the sandbox's own engine under their learner-facing tags. */
+  loadImages(id: string, images: readonly CourseImage[], opts?: CallOptions): Promise<void>;
+  /** Removes the sandbox and everything created for it (network, volume). Idempotent. */
+  destroy(id: string, opts?: CallOptions): Promise<void>;
+  /** Resource use right now. */
+  stats(id: string, opts?: CallOptions): Promise<SandboxStats>;
+  /** Lifecycle events of this instance's sandboxes until the signal aborts. */
+  events(opts: { signal: AbortSignal }): AsyncIterable<SandboxEvent>;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Overrides the provider's default deadline for this call. */
+  timeoutMs?: number;
+}
+
+/** Labels on everything created for a sandbox; they are how a restarted runner finds it. */
+export interface SandboxLabels {
+  /** Separates runners (and test runs) sharing one engine. */
+  instance: string;
+  learner: string;
+  lab: string;
+  session: string;
+}
+
+export interface SandboxLimits {
+  memoryBytes: number;
+  pids: number;
+  cpus: number;
+}
+
+export interface SandboxSpec {
+  labels: SandboxLabels;
+  image: string;
+  hostname: string;
+  limits: SandboxLimits;
+  /** Extra flags for the inner dockerd (e.g. a registry mirror). */
+  innerEngineArgs?: string[];
+}
+
+export type SandboxState =
+  | 'created'
+  | 'running'
+  | 'paused'
+  | 'restarting'
+  | 'exited'
+  | 'dead'
+  | 'removing';
+
+export interface SandboxInfo {
+  id: string;
+  labels: SandboxLabels;
+  state: SandboxState;
+  createdAt: Date;
+  /** Set once the sandbox has stopped. */
+  exit?: { code: number; oomKilled: boolean; error?: string };
+}
+
+export interface ExecRequest {
+  cmd: string[];
+  env?: Record<string, string>;
+  user?: string;
+  workdir?: string;
+  /** Sent to the process's stdin, which is then closed. */
+  stdin?: string | NodeJS.ReadableStream;
+  /** Output beyond this is dropped and `truncated` set (default 64 KiB per stream). */
+  maxOutputBytes?: number;
+}
+
+export interface ExecResult {
+  /** null when the call was cut off before the process ended (timeout or abort). */
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface TerminalRequest {
+  cmd: string[];
+  cols: number;
+  rows: number;
+  env?: Record<string, string>;
+  workdir?: string;
+}
+
+export interface Terminal extends AsyncDisposable {
+  /** Raw TTY bytes: write keystrokes, read screen output. Ends when the process exits. */
+  readonly stream: Duplex;
+  resize(cols: number, rows: number, opts?: CallOptions): Promise<void>;
+  /** Exit code once the process has ended; null if still running or unknown. */
+  exitCode(opts?: CallOptions): Promise<number | null>;
+}
+
+export interface SandboxStats {
+  memoryBytes: number;
+  pids: number;
+}
+
+export type SandboxEvent =
+  | { kind: 'died'; id: string; labels: SandboxLabels; exitCode: number; at: Date }
+  | { kind: 'oom'; id: string; labels: SandboxLabels; at: Date }
+  | { kind: 'destroyed'; id: string; labels: SandboxLabels; at: Date };
+
+/** A deadline for one call: the caller's signal, cut off after timeoutMs. */
+export function deadline(opts: CallOptions | undefined, defaultMs: number): AbortSignal {
+  const t = AbortSignal.timeout(opts?.timeoutMs ?? defaultMs);
+  return opts?.signal ? AbortSignal.any([opts.signal, t]) : t;
+}

@@ -1,0 +1,385 @@
+import { randomBytes } from 'node:crypto';
+import type { CheckRunner } from '../checks/check-runner.ts';
+import { asSlipwayError, type SlipwayError, slipwayError } from '../errors/catalogue.ts';
+import type { Logger } from '../errors/log.ts';
+import type { Lab } from '../labs/load-labs.ts';
+import type { ProgressStore } from '../progress/progress-store.ts';
+import {
+  type CheckTrigger,
+  PROTOCOL_VERSION,
+  type SandboxPhase,
+  type ServerMessage,
+  type TaskStatus,
+} from '../protocol/index.ts';
+import type { SandboxLimits, SandboxProvider } from '../sandbox/provider.ts';
+import { provisionSandbox } from './provision.ts';
+import { waitUntilEngineReady } from './readiness.ts';
+import { initialTaskStatuses, statusChanged } from './task-board.ts';
+
+export interface LabSessionDeps {
+  provider: SandboxProvider;
+  store: ProgressStore;
+  checks: CheckRunner;
+  logger: Logger;
+  settings: {
+    instance: string;
+    sandboxImage: string;
+    limits: SandboxLimits;
+    readyTimeoutMs: number;
+    setupTimeoutMs: number;
+    checkIntervalMs: number;
+  };
+}
+
+export interface ReadySandbox {
+  id: string;
+  sessionId: string;
+}
+
+/** Where a learner's sandbox for this lab stands. Only `ready` carries a usable sandbox. */
+export type SandboxStatus =
+  | { kind: 'none' }
+  | { kind: 'starting'; phase: SandboxPhase; message: string; ready: Promise<ReadySandbox> }
+  | { kind: 'ready'; sandbox: ReadySandbox }
+  | { kind: 'failed'; error: SlipwayError };
+
+type Listener = (msg: ServerMessage) => void;
+
+const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
+
+/**
+ * One learner in one lab: their sandbox (created, adopted after a runner restart, or
+ * recreated after it died), their task statuses, and the checks that run while a page is open.
+ */
+export class LabSession {
+  readonly learnerId: string;
+  readonly lab: Lab;
+  private readonly deps: LabSessionDeps;
+  private status: SandboxStatus = { kind: 'none' };
+  private readonly listeners = new Set<Listener>();
+  private readonly tasks = new Map<string, TaskStatus>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private commandTimer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+  private rerun: CheckTrigger | undefined;
+
+  constructor(learnerId: string, lab: Lab, deps: LabSessionDeps) {
+    this.learnerId = learnerId;
+    this.lab = lab;
+    this.deps = deps;
+    const statuses = initialTaskStatuses(
+      lab.tasks,
+      deps.store.completions(learnerId, lab.id),
+      deps.store.lastAttempts(learnerId, lab.id),
+    );
+    for (const s of statuses) this.tasks.set(s.id, s);
+  }
+
+  get sandboxStatus(): SandboxStatus {
+    return this.status;
+  }
+
+  taskStatuses(): TaskStatus[] {
+    return this.lab.tasks.map((t) => this.tasks.get(t.id)!);
+  }
+
+  /** The phase message a newly connected page should show. */
+  statusMessage(): ServerMessage {
+    const s = this.status;
+    const msg = (phase: SandboxPhase, message: string): ServerMessage => ({
+      v: PROTOCOL_VERSION,
+      type: 'status',
+      phase,
+      message,
+    });
+    switch (s.kind) {
+      case 'none':
+        return msg('connecting', 'Connecting to your sandbox…');
+      case 'starting':
+        return msg(s.phase, s.message);
+      case 'ready':
+        return msg('ready', 'Your sandbox is ready.');
+      case 'failed':
+        return msg('failed', s.error.toLearner().message);
+    }
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    this.updatePolling();
+    return () => {
+      this.listeners.delete(fn);
+      this.updatePolling();
+    };
+  }
+
+  get subscriberCount(): number {
+    return this.listeners.size;
+  }
+
+  private broadcast(msg: ServerMessage): void {
+    for (const fn of this.listeners) fn(msg);
+  }
+
+  private setPhase(phase: SandboxPhase, message: string, ready: Promise<ReadySandbox>): void {
+    this.status = { kind: 'starting', phase, message, ready };
+    this.broadcast({ v: PROTOCOL_VERSION, type: 'status', phase, message });
+  }
+
+  /** Resolves with a ready sandbox, creating or adopting one; concurrent callers share it. */
+  start(): Promise<ReadySandbox> {
+    const s = this.status;
+    if (s.kind === 'ready') return Promise.resolve(s.sandbox);
+    if (s.kind === 'starting') return s.ready;
+    let resolveReady!: (sb: ReadySandbox) => void;
+    let rejectReady!: (err: unknown) => void;
+    const ready = new Promise<ReadySandbox>((res, rej) => {
+      resolveReady = res;
+      rejectReady = rej;
+    });
+    ready.catch(() => {}); // Callers that care attach their own handler.
+    this.status = {
+      kind: 'starting',
+      phase: 'connecting',
+      message: 'Looking for your sandbox…',
+      ready,
+    };
+    this.bringUp(ready).then(
+      (sandbox) => {
+        this.status = { kind: 'ready', sandbox };
+        this.broadcast({
+          v: PROTOCOL_VERSION,
+          type: 'status',
+          phase: 'ready',
+          message: 'Your sandbox is ready.',
+        });
+        this.updatePolling();
+        void this.runChecks('start');
+        resolveReady(sandbox);
+      },
+      (err: unknown) => {
+        const error = asSlipwayError(err);
+        this.status = { kind: 'failed', error };
+        this.deps.logger.error('sandbox start failed', error, {
+          learner: this.learnerId,
+          lab: this.lab.id,
+        });
+        this.broadcast({ v: PROTOCOL_VERSION, type: 'error', ...error.toLearner() });
+        this.broadcast({
+          v: PROTOCOL_VERSION,
+          type: 'status',
+          phase: 'failed',
+          message: error.toLearner().message,
+        });
+        rejectReady(error);
+      },
+    );
+    return ready;
+  }
+
+  private async bringUp(ready: Promise<ReadySandbox>): Promise<ReadySandbox> {
+    const { provider, store, settings, logger } = this.deps;
+    const labels = { learner: this.learnerId, lab: this.lab.id };
+    // A runner restart loses memory, not sandboxes: adopt a running one, clear dead ones.
+    for (const found of await provider.list(labels)) {
+      if (found.state === 'running' && this.status.kind === 'starting') {
+        try {
+          await waitUntilEngineReady(provider, found.id, { timeoutMs: 10_000 });
+          if (!store.liveSandbox(this.learnerId, this.lab.id)) {
+            store.sandboxStarted({
+              sessionId: found.labels.session,
+              learnerId: this.learnerId,
+              labId: this.lab.id,
+              sandboxId: found.id,
+            });
+          }
+          logger.info('adopted sandbox', {
+            sandbox: found.id,
+            learner: this.learnerId,
+            lab: this.lab.id,
+          });
+          return { id: found.id, sessionId: found.labels.session };
+        } catch (err) {
+          logger.warn('sandbox not adoptable; replacing it', {
+            sandbox: found.id,
+            error: (err as Error).message,
+          });
+        }
+      }
+      await provider.destroy(found.id);
+      store.sandboxEnded(found.labels.session, `replaced (was ${found.state})`);
+    }
+
+    const sessionId = randomBytes(6).toString('hex');
+    const info = await provisionSandbox(
+      provider,
+      this.lab,
+      { instance: settings.instance, ...labels, session: sessionId },
+      settings,
+      {
+        phase: (phase, message) => this.setPhase(phase, message, ready),
+        created: (sb) =>
+          store.sandboxStarted({
+            sessionId,
+            learnerId: this.learnerId,
+            labId: this.lab.id,
+            sandboxId: sb.id,
+          }),
+        abandoned: () => store.sandboxEnded(sessionId, 'failed to start'),
+      },
+    );
+    return { id: info.id, sessionId };
+  }
+
+  /** A command was entered in the terminal: check shortly after it has had time to act. */
+  commandEntered(): void {
+    clearTimeout(this.commandTimer);
+    this.commandTimer = setTimeout(() => void this.runChecks('command'), 600);
+  }
+
+  /** Runs every unfinished task's check; overlapping requests coalesce into one rerun. */
+  runChecks(trigger: CheckTrigger): Promise<void> {
+    if (this.status.kind !== 'ready') return Promise.resolve();
+    if (this.checking) {
+      if (this.rerun === undefined || triggerRank[trigger] > triggerRank[this.rerun])
+        this.rerun = trigger;
+      return this.checking;
+    }
+    const sandbox = this.status.sandbox;
+    this.checking = this.checkAll(sandbox, trigger).finally(() => {
+      this.checking = undefined;
+      const next = this.rerun;
+      this.rerun = undefined;
+      if (next !== undefined) void this.runChecks(next);
+    });
+    return this.checking;
+  }
+
+  private async checkAll(sandbox: ReadySandbox, trigger: CheckTrigger): Promise<void> {
+    const { checks, store, logger } = this.deps;
+    for (const task of this.lab.tasks) {
+      const before = this.tasks.get(task.id);
+      if (before?.state === 'passed') continue;
+      let outcome: Awaited<ReturnType<CheckRunner['run']>>;
+      try {
+        outcome = await checks.run(sandbox.id, task);
+      } catch (err) {
+        const e = asSlipwayError(err);
+        if (e.code === 'SANDBOX_GONE') this.sandboxGone(sandbox.sessionId, 'it was removed');
+        else logger.error('check could not run', e, { lab: this.lab.id, task: task.id });
+        return;
+      }
+      if (outcome.kind === 'broken')
+        logger.warn('check script is broken', {
+          lab: this.lab.id,
+          task: task.id,
+          detail: outcome.detail,
+        });
+      const at = new Date();
+      const reason = outcome.passed ? undefined : outcome.reason;
+      try {
+        store.recordAttempt({
+          learnerId: this.learnerId,
+          labId: this.lab.id,
+          taskId: task.id,
+          passed: outcome.passed,
+          reason,
+          trigger,
+          durationMs: outcome.durationMs,
+          at,
+        });
+      } catch (err) {
+        logger.error('could not record a check attempt', err, { lab: this.lab.id, task: task.id });
+        return;
+      }
+      const after: TaskStatus = outcome.passed
+        ? {
+            id: task.id,
+            state: 'passed',
+            checkedAt: at.toISOString(),
+            completedAt: at.toISOString(),
+          }
+        : {
+            id: task.id,
+            state: 'failing',
+            checkedAt: at.toISOString(),
+            ...(reason ? { reason } : {}),
+          };
+      this.tasks.set(task.id, after);
+      if (statusChanged(before, after) || trigger === 'click') {
+        this.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
+      }
+    }
+  }
+
+  private updatePolling(): void {
+    const want = this.listeners.size > 0 && this.status.kind === 'ready';
+    if (want && !this.pollTimer) {
+      this.pollTimer = setInterval(
+        () => void this.runChecks('poll'),
+        this.deps.settings.checkIntervalMs,
+      );
+      this.pollTimer.unref();
+    } else if (!want && this.pollTimer) {
+      clearInterval(this.pollTimer);
+      this.pollTimer = undefined;
+    }
+  }
+
+  /**
+   * The sandbox stopped or vanished underneath us (engine event, failed exec). The next
+   * start() creates a fresh one; completed tasks stay completed.
+   */
+  sandboxGone(sessionId: string, detail: string): void {
+    const s = this.status;
+    if (s.kind !== 'ready' || s.sandbox.sessionId !== sessionId) return;
+    const error = slipwayError('SANDBOX_DIED', { detail });
+    this.status = { kind: 'failed', error };
+    this.updatePolling();
+    this.deps.store.sandboxEnded(sessionId, `died: ${detail}`);
+    this.deps.logger.warn('sandbox died', {
+      session: sessionId,
+      detail,
+      learner: this.learnerId,
+      lab: this.lab.id,
+    });
+    this.broadcast({ v: PROTOCOL_VERSION, type: 'error', ...error.toLearner() });
+    this.broadcast({
+      v: PROTOCOL_VERSION,
+      type: 'status',
+      phase: 'stopped',
+      message: error.message,
+    });
+  }
+
+  /** Throws the sandbox away (progress is kept); the next start() makes a fresh one. */
+  async reset(): Promise<void> {
+    const s = this.status;
+    if (s.kind === 'starting') await s.ready.catch(() => {});
+    const current = this.status;
+    this.status = { kind: 'none' };
+    this.updatePolling();
+    if (current.kind === 'ready') {
+      this.deps.store.sandboxEnded(current.sandbox.sessionId, 'reset by learner');
+    }
+    for (const found of await this.deps.provider.list({
+      learner: this.learnerId,
+      lab: this.lab.id,
+    })) {
+      await this.deps.provider.destroy(found.id);
+      this.deps.store.sandboxEnded(found.labels.session, 'reset by learner');
+    }
+    this.broadcast({
+      v: PROTOCOL_VERSION,
+      type: 'status',
+      phase: 'stopped',
+      message: 'Sandbox removed. Press Start for a fresh one.',
+    });
+  }
+
+  close(): void {
+    clearTimeout(this.commandTimer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+}

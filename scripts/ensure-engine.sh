@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Starts Slipway's own Docker engine for sandboxes, unless it already answers.
+#
+# Why a dedicated engine: sandboxes run a real dockerd inside, which needs SYS_ADMIN and an
+# unconfined seccomp profile. On an engine with --userns-remap, root inside a sandbox maps
+# to an unprivileged host uid, so the known escapes (core_pattern, host devices, cgroup
+# limits) are denied. It runs beside any other engine on the host, with its own socket,
+# data root, bridge and containerd namespace, and never touches the other one.
+source "$(dirname "$0")/lib.sh"
+
+SOCK="${SLIPWAY_ENGINE_SOCKET:-/run/slipway/docker.sock}"
+DATA="${SLIPWAY_ENGINE_DATA:-/var/lib/slipway/docker}"
+EXEC="${SLIPWAY_ENGINE_EXEC:-/run/slipway/exec}"
+BRIDGE="${SLIPWAY_ENGINE_BRIDGE:-slw0}"
+BRIDGE_CIDR="${SLIPWAY_ENGINE_BRIDGE_CIDR:-10.200.0.1/24}"
+POOL="${SLIPWAY_ENGINE_POOL:-10.201.0.0/16}"
+LOG="${SLIPWAY_ENGINE_LOG:-/var/log/slipway-dockerd.log}"
+PIDFILE="$(dirname "$SOCK")/dockerd.pid"
+
+answers() { docker -H "unix://$SOCK" version >/dev/null 2>&1; }
+
+if answers; then
+  info "Slipway engine answers at unix://$SOCK"
+  exit 0
+fi
+need_root "Starting the sandbox engine"
+command -v dockerd >/dev/null || die "dockerd not found: run scripts/ensure-packages.sh first"
+
+if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
+  info "dockerd (pid $(cat "$PIDFILE")) is starting; waiting for it"
+else
+  step "Starting the Slipway sandbox engine (userns-remap) at unix://$SOCK"
+  rm -f "$PIDFILE"
+  mkdir -p "$(dirname "$SOCK")" "$DATA" "$EXEC"
+  # Its own bridge: with only --bip a second engine would take over docker0.
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link add "$BRIDGE" type bridge
+    ip addr add "$BRIDGE_CIDR" dev "$BRIDGE"
+  fi
+  ip link set "$BRIDGE" up
+  nohup dockerd \
+    --host "unix://$SOCK" \
+    --data-root "$DATA" \
+    --exec-root "$EXEC" \
+    --pidfile "$PIDFILE" \
+    --bridge "$BRIDGE" \
+    --default-address-pool "base=$POOL,size=24" \
+    --userns-remap default \
+    --cgroup-parent /slipway \
+    --containerd-namespace slipway \
+    --containerd-plugins-namespace slipway-plugins \
+    --log-opt max-size=10m --log-opt max-file=2 \
+    >>"$LOG" 2>&1 </dev/null &
+  echo $! >"$PIDFILE.launch"
+fi
+
+for _ in $(seq 1 120); do
+  if answers; then
+    info "engine ready (log: $LOG)"
+    exit 0
+  fi
+  sleep 0.5
+done
+tail -n 20 "$LOG" >&2 || true
+die "the sandbox engine did not answer within 60s; see $LOG"
