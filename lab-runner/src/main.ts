@@ -72,7 +72,7 @@ export async function startPlatform(
     },
   });
 
-  const server = createPlatformServer({
+  const { server, shutdown } = createPlatformServer({
     labs,
     sessions,
     provider,
@@ -96,8 +96,7 @@ export async function startPlatform(
     async close() {
       watching.abort();
       sessions.closeAll();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await shutdown();
       db.close();
     },
   };

@@ -3,7 +3,7 @@
 set -euo pipefail
 docker run -d --name web -p 8080:80 nginx
 docker run -d --name cache -v redis-data:/data redis
-until docker exec cache redis-cli ping >/dev/null 2>&1; do sleep 0.2; done
+for _ in $(seq 50); do docker exec cache redis-cli ping >/dev/null 2>&1 && break; sleep 0.2; done
 docker exec cache redis-cli SET lesson fundamentals
 docker stop cache
 docker rm cache

@@ -77,13 +77,20 @@ export async function handleApi(
       if (req.method !== 'GET')
         throw slipwayError('METHOD_NOT_ALLOWED', { method: req.method ?? '?' });
       const status = session.statusMessage();
+      const existing = await deps.provider
+        .list({ learner: learnerId, lab: lab.id })
+        .catch(() => []);
       sendJson(res, 200, {
         id: lab.id,
         title: lab.title,
         tasks: lab.tasks.map((t) => ({ id: t.id, title: t.title })),
         progress: session.taskStatuses(),
-        sandbox:
-          status.type === 'status' ? { phase: status.phase, message: status.message } : undefined,
+        sandbox: {
+          state: session.sandboxStatus.kind,
+          // A sandbox from before a runner restart counts: opening the lab adopts it.
+          exists: existing.some((s) => s.state === 'running'),
+          ...(status.type === 'status' ? { phase: status.phase, message: status.message } : {}),
+        },
       });
       return true;
     }

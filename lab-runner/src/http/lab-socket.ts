@@ -23,6 +23,8 @@ export interface LabSocketDeps {
 const SHELL = ['bash', '-l'];
 /** A shell that keeps exiting at once is not restarted forever. */
 const MAX_QUICK_RESPAWNS = 3;
+/** Keystrokes typed while the shell is still opening are kept (up to this many characters). */
+const MAX_PENDING_INPUT = 4096;
 
 /**
  * One browser tab's lab connection: task updates and status for the session, and a login
@@ -41,6 +43,7 @@ export function serveLabSocket(
   let cols = size.cols;
   let rows = size.rows;
   let quickExits = 0;
+  let pendingInput = '';
 
   const send = (msg: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
@@ -76,6 +79,11 @@ export function serveLabSocket(
       return;
     }
     terminal = t;
+    if (pendingInput) {
+      t.stream.write(pendingInput);
+      if (pendingInput.includes('\r')) session.commandEntered();
+      pendingInput = '';
+    }
     const decoder = new OutputDecoder();
     t.stream.on('data', (chunk: Buffer) => {
       const text = decoder.push(chunk);
@@ -90,16 +98,9 @@ export function serveLabSocket(
   };
 
   const afterShellEnded = async (sandbox: ReadySandbox, livedMs: number) => {
-    const info = await provider.inspect(sandbox.id).catch(() => undefined);
-    if (info?.state !== 'running') {
-      const detail = info?.exit?.oomKilled
-        ? 'it ran out of memory'
-        : info
-          ? `it exited with code ${info.exit?.code ?? '?'}`
-          : 'it was removed';
-      session.sandboxGone(sandbox.sessionId, detail);
-      return;
-    }
+    // A shell also ends when its sandbox dies; the engine may need a moment to say so.
+    await new Promise((r) => setTimeout(r, 250));
+    if (await sandboxDied(sandbox)) return;
     quickExits = livedMs < 2000 ? quickExits + 1 : 0;
     if (quickExits > MAX_QUICK_RESPAWNS) {
       sendError(slipwayError('SANDBOX_START_FAILED', { reason: 'its shell keeps exiting' }));
@@ -110,7 +111,22 @@ export function serveLabSocket(
       type: 'output',
       data: '\r\n\x1b[2m[shell exited; starting a new one]\x1b[0m\r\n',
     });
-    await openShell(sandbox).catch((err) => sendError(asSlipwayError(err)));
+    await openShell(sandbox).catch(async (err) => {
+      if (!(await sandboxDied(sandbox))) sendError(asSlipwayError(err));
+    });
+  };
+
+  /** True (and the session told) when the sandbox is no longer running. */
+  const sandboxDied = async (sandbox: ReadySandbox): Promise<boolean> => {
+    const info = await provider.inspect(sandbox.id).catch(() => undefined);
+    if (info?.state === 'running') return false;
+    const detail = info?.exit?.oomKilled
+      ? 'it ran out of memory'
+      : info
+        ? `it exited with code ${info.exit?.code ?? '?'}`
+        : 'it was removed';
+    session.sandboxGone(sandbox.sessionId, detail);
+    return true;
   };
 
   const connect = () => {
@@ -146,6 +162,8 @@ export function serveLabSocket(
         if (terminal) {
           terminal.stream.write(msg.data);
           if (msg.data.includes('\r')) session.commandEntered();
+        } else if (session.sandboxStatus.kind !== 'failed') {
+          pendingInput = (pendingInput + msg.data).slice(-MAX_PENDING_INPUT);
         }
         return;
       case 'resize': {

@@ -30,8 +30,14 @@ const closeCodeFor = (e: SlipwayError): number =>
         ? CloseCode.labUnavailable
         : CloseCode.badMessage;
 
+export interface PlatformServer {
+  server: Server;
+  /** Tells every open lab socket the service is going away (1001), then stops listening. */
+  shutdown(): Promise<void>;
+}
+
 /** One HTTP server: the built site, the JSON API and the lab WebSockets, on one port. */
-export function createPlatformServer(deps: ServerDeps): Server {
+export function createPlatformServer(deps: ServerDeps): PlatformServer {
   const { logger } = deps;
   const wss = new WebSocketServer({
     noServer: true,
@@ -94,10 +100,17 @@ export function createPlatformServer(deps: ServerDeps): Server {
     }
   }, deps.heartbeatMs ?? 30_000);
   heartbeat.unref();
-  server.on('close', () => {
-    clearInterval(heartbeat);
-    for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'the lab service is restarting');
-    wss.close();
-  });
-  return server;
+  return {
+    server,
+    async shutdown() {
+      clearInterval(heartbeat);
+      for (const ws of wss.clients) ws.close(CloseCode.goingAway, 'the lab service is restarting');
+      // Give the close frames a moment to leave before the sockets are cut.
+      await new Promise((r) => setTimeout(r, 50));
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }

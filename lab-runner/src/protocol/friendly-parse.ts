@@ -60,6 +60,9 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 export function describeIssue(issue: z.core.$ZodIssue, input: unknown): InputProblem {
   const field = formatPath(issue.path);
   const got = describeValue(valueAt(input, issue.path));
+  // A schema's own wording (`{ error: '...' }`, `.refine`) says it best.
+  if (!/^(Invalid|Too (small|big)|Unrecognized)/.test(issue.message))
+    return { field, expected: issue.message };
   let expected: string;
   switch (issue.code) {
     case 'invalid_type': {

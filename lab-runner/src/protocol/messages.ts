@@ -27,7 +27,7 @@ export const clientMessageSchema = z.discriminatedUnion(
     z.strictObject({ v, type: z.literal('check') }),
     z.strictObject({ v, type: z.literal('hint'), taskId: slug }),
   ],
-  { error: 'type must be one of "input", "resize", "check", "hint"' },
+  { error: 'must be one of "input", "resize", "check", "hint"' },
 );
 
 export type ClientMessage = z.output<typeof clientMessageSchema>;

@@ -35,10 +35,13 @@ export interface DockerProviderOptions {
 
 /**
  * Flags that let a real dockerd run inside the sandbox without --privileged. On a
- * user-namespaced engine root inside maps to an unprivileged host uid (see README, trust model).
+ * user-namespaced engine root inside maps to an unprivileged host uid (see README, trust model),
+ * and these capabilities are scoped to the sandbox's own user namespace. SYS_PTRACE is what lets
+ * the inner runc open the namespaces of a container process running as a non-root user, i.e.
+ * `docker exec` into such a container.
  */
 const DIND_HOST_CONFIG = {
-  CapAdd: ['SYS_ADMIN', 'NET_ADMIN', 'MKNOD'],
+  CapAdd: ['SYS_ADMIN', 'NET_ADMIN', 'MKNOD', 'SYS_PTRACE'],
   SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
   CgroupnsMode: 'private',
 } as const;

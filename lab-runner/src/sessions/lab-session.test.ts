@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import { CheckRunner } from '../checks/check-runner.ts';
+import { silentLogger } from '../errors/log.ts';
+import type { Lab } from '../labs/load-labs.ts';
+import { openDatabase } from '../progress/database.ts';
+import { ProgressStore } from '../progress/progress-store.ts';
+import type { ServerMessage } from '../protocol/index.ts';
+import type {
+  ExecRequest,
+  ExecResult,
+  SandboxInfo,
+  SandboxProvider,
+  SandboxSpec,
+} from '../sandbox/provider.ts';
+import { LabSession, type LabSessionDeps } from './lab-session.ts';
+
+/**
+ * A provider whose sandboxes are records in a map and whose check results are whatever the
+ * test says each check script returns. Only for the session's logic; real sandboxes are
+ * covered by the integration tests.
+ */
+class ProviderWithScriptedChecks implements SandboxProvider {
+  readonly kind = 'scripted';
+  sandboxes = new Map<string, SandboxInfo>();
+  created = 0;
+  destroyed: string[] = [];
+  /** check script text -> exit code and stdout */
+  results = new Map<string, { exitCode: number; stdout: string }>();
+  setupExit = 0;
+
+  async ping() {}
+  async create(spec: SandboxSpec): Promise<SandboxInfo> {
+    this.created++;
+    const info: SandboxInfo = {
+      id: `sbx-${spec.labels.session}`,
+      labels: spec.labels,
+      state: 'running',
+      createdAt: new Date(),
+    };
+    this.sandboxes.set(info.id, info);
+    return info;
+  }
+  async inspect(id: string) {
+    return this.sandboxes.get(id);
+  }
+  async list(filter: { learner?: string; lab?: string }) {
+    return [...this.sandboxes.values()].filter(
+      (s) =>
+        (!filter.learner || s.labels.learner === filter.learner) &&
+        (!filter.lab || s.labels.lab === filter.lab),
+    );
+  }
+  async exec(_id: string, req: ExecRequest): Promise<ExecResult> {
+    const base = { stderr: '', truncated: false, timedOut: false, durationMs: 1 };
+    if (req.cmd[0] === 'sh') return { ...base, exitCode: 0, stdout: 'ready\n' }; // readiness probe
+    if (req.cmd[0] === 'bash') return { ...base, exitCode: this.setupExit, stdout: '' }; // lab setup
+    const script = req.cmd.at(-1) ?? '';
+    for (const [key, r] of this.results) if (script.endsWith(key)) return { ...base, ...r };
+    return { ...base, exitCode: 1, stdout: 'not scripted' };
+  }
+  async openTerminal(): Promise<never> {
+    throw new Error('no terminals here');
+  }
+  async openPort() {
+    return { host: '127.0.0.1', port: 1 };
+  }
+  async loadImages() {}
+  async destroy(id: string) {
+    this.destroyed.push(id);
+    this.sandboxes.delete(id);
+  }
+  async stats() {
+    return { memoryBytes: 0, pids: 0 };
+  }
+  async *events() {}
+}
+
+const lab: Lab = {
+  id: 'lab',
+  file: 'labs/lab/lab.yaml',
+  dir: '/nowhere',
+  title: 'Lab',
+  summary: undefined,
+  sandbox: {},
+  images: [{ name: 'nginx', source: 'slipway/course-nginx:latest', tags: ['nginx:latest'] }],
+  setupScript: 'setup',
+  solveScript: 'solve',
+  tasks: [
+    {
+      id: 'one',
+      title: 'One',
+      description: 'd',
+      hint: 'h',
+      check: 'checks/one.sh',
+      checkScript: 'check-one',
+      timeout: 5,
+    },
+    {
+      id: 'two',
+      title: 'Two',
+      description: 'd',
+      hint: 'h',
+      check: 'checks/two.sh',
+      checkScript: 'check-two',
+      timeout: 5,
+    },
+  ],
+};
+
+function setup(
+  provider = new ProviderWithScriptedChecks(),
+  store = new ProgressStore(openDatabase(':memory:')),
+) {
+  const deps: LabSessionDeps = {
+    provider,
+    store,
+    checks: new CheckRunner(provider, { maxOutputBytes: 1024 }),
+    logger: silentLogger,
+    settings: {
+      instance: 'test',
+      sandboxImage: 'img',
+      limits: { memoryBytes: 1, pids: 100, cpus: 1 },
+      readyTimeoutMs: 1000,
+      setupTimeoutMs: 1000,
+      checkIntervalMs: 60_000,
+    },
+  };
+  store.touchLearner('L1');
+  const session = new LabSession('L1', lab, deps);
+  const seen: ServerMessage[] = [];
+  session.subscribe((m) => seen.push(m));
+  return { provider, store, session, seen, deps };
+}
+
+const settle = async (session: LabSession) => {
+  await session.runChecks('poll');
+  await new Promise((r) => setTimeout(r, 0));
+};
+
+describe('LabSession', () => {
+  it('reports each start phase, then the first check results with reasons', async () => {
+    const { session, seen, provider } = setup();
+    provider.results.set('check-one', {
+      exitCode: 1,
+      stdout: 'There is no container named "web" yet.',
+    });
+    await session.start();
+    await settle(session);
+    const phases = seen
+      .filter((m) => m.type === 'status')
+      .map((m) => (m.type === 'status' ? m.phase : ''));
+    expect(phases).toEqual([
+      'creating',
+      'starting-engine',
+      'loading-images',
+      'setting-up',
+      'ready',
+    ]);
+    const tasks = seen.flatMap((m) => (m.type === 'task' ? [m.task] : []));
+    expect(tasks[0]).toMatchObject({
+      id: 'one',
+      state: 'failing',
+      reason: 'There is no container named "web" yet.',
+    });
+  });
+
+  it('shares one sandbox between concurrent starts', async () => {
+    const { session, provider } = setup();
+    const [a, b] = await Promise.all([session.start(), session.start()]);
+    expect(a).toEqual(b);
+    expect(provider.created).toBe(1);
+  });
+
+  it('records a completion once and never takes it back', async () => {
+    const { session, provider, store } = setup();
+    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    await session.start();
+    await settle(session);
+    expect(store.completions('L1', 'lab').map((c) => c.taskId)).toEqual(['one']);
+    provider.results.set('check-one', { exitCode: 1, stdout: 'gone again' });
+    await session.runChecks('click');
+    expect(session.taskStatuses()[0]!.state).toBe('passed');
+    // A passed task is not checked again.
+    expect(store.attemptCount('L1', 'lab', 'one')).toBe(1);
+  });
+
+  it('announces a click result even when nothing changed', async () => {
+    const { session, provider, seen } = setup();
+    provider.results.set('check-two', { exitCode: 1, stdout: 'still no' });
+    await session.start();
+    await settle(session);
+    const before = seen.length;
+    await session.runChecks('click');
+    const clicks = seen.slice(before).filter((m) => m.type === 'task' && m.trigger === 'click');
+    expect(clicks.length).toBe(2);
+  });
+
+  it('turns a dead sandbox into a clear message, then starts a fresh one on demand', async () => {
+    const { session, provider, seen, store } = setup();
+    const first = await session.start();
+    provider.sandboxes.delete(first.id);
+    session.sandboxGone(first.sessionId, 'it ran out of memory');
+    expect(session.sandboxStatus.kind).toBe('failed');
+    const err = seen.find((m) => m.type === 'error');
+    expect(err).toMatchObject({
+      code: 'SANDBOX_DIED',
+      message: 'Your sandbox stopped unexpectedly (it ran out of memory).',
+    });
+    expect(store.liveSandbox('L1', 'lab')).toBeUndefined();
+    const second = await session.start();
+    expect(second.id).not.toBe(first.id);
+    expect(provider.created).toBe(2);
+  });
+
+  it('adopts a running sandbox after a runner restart instead of creating one', async () => {
+    const { provider, store, session } = setup();
+    const first = await session.start();
+    session.close();
+    const restarted = setup(provider, store);
+    const adopted = await restarted.session.start();
+    expect(adopted).toEqual(first);
+    expect(provider.created).toBe(1);
+  });
+
+  it('destroys a sandbox whose setup failed and says so', async () => {
+    const provider = new ProviderWithScriptedChecks();
+    provider.setupExit = 3;
+    const { session, seen } = setup(provider);
+    await expect(session.start()).rejects.toMatchObject({ code: 'SANDBOX_START_FAILED' });
+    expect(provider.sandboxes.size).toBe(0);
+    expect(provider.destroyed).toHaveLength(1);
+    expect(seen.at(-1)).toMatchObject({
+      type: 'status',
+      phase: 'failed',
+      message: 'Your sandbox could not start: the lab’s setup step failed.',
+    });
+  });
+
+  it('reset removes the sandbox but keeps progress', async () => {
+    const { session, provider, store } = setup();
+    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    await session.start();
+    await settle(session);
+    await session.reset();
+    expect(provider.sandboxes.size).toBe(0);
+    expect(session.sandboxStatus.kind).toBe('none');
+    expect(store.completions('L1', 'lab')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { initialTaskStatuses, statusChanged } from './task-board.ts';
+
+describe('initialTaskStatuses', () => {
+  it('marks completed tasks passed for good, others failing with their last reason or pending', () => {
+    const statuses = initialTaskStatuses(
+      [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+      [{ taskId: 'a', completedAt: '2026-01-01T00:00:00.000Z' }],
+      [
+        { taskId: 'a', passed: false, reason: 'later failure', at: '2026-01-02T00:00:00.000Z' },
+        { taskId: 'b', passed: false, reason: 'no web', at: '2026-01-01T00:00:00.000Z' },
+      ],
+    );
+    expect(statuses).toEqual([
+      { id: 'a', state: 'passed', completedAt: '2026-01-01T00:00:00.000Z' },
+      { id: 'b', state: 'failing', reason: 'no web', checkedAt: '2026-01-01T00:00:00.000Z' },
+      { id: 'c', state: 'pending' },
+    ]);
+  });
+});
+
+describe('statusChanged', () => {
+  it('is news when state or reason changes, not when only the time does', () => {
+    const a = {
+      id: 'x',
+      state: 'failing' as const,
+      reason: 'r',
+      checkedAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(statusChanged(a, { ...a, checkedAt: '2026-01-01T00:00:05.000Z' })).toBe(false);
+    expect(statusChanged(a, { ...a, reason: 'other' })).toBe(true);
+    expect(statusChanged(a, { id: 'x', state: 'passed' })).toBe(true);
+    expect(statusChanged(undefined, a)).toBe(true);
+  });
+});

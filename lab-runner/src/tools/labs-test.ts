@@ -1,0 +1,137 @@
+/**
+ * labs:test — for every lab (or the ids given): a fresh sandbox, setup, every check must
+ * fail with a learner-facing reason, solve.sh must succeed, then every check must pass.
+ * Runs labs in parallel (LABS_TEST_CONCURRENCY, default: one per core, at most 4) and removes
+ * every sandbox it made. Exit code 1 when any lab misbehaves.
+ */
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { CheckRunner } from '../checks/check-runner.ts';
+import { loadConfig } from '../config.ts';
+import { asSlipwayError } from '../errors/catalogue.ts';
+import { loadCourseImages } from '../labs/course-images.ts';
+import { type Lab, loadLabs } from '../labs/load-labs.ts';
+import { DockerSandboxProvider } from '../sandbox/docker/docker-provider.ts';
+import { provisionSandbox } from '../sessions/provision.ts';
+
+const config = loadConfig(process.env);
+const instance = `labs-test-${process.pid}`;
+const provider = new DockerSandboxProvider({ socketPath: config.dockerSocket, instance });
+const checks = new CheckRunner(provider, { maxOutputBytes: config.checkOutputBytes });
+const loaded = loadLabs(config.labsDir, loadCourseImages(config.imagesDir));
+
+if (loaded.failures.length > 0) {
+  for (const f of loaded.failures) console.error(f.message);
+  process.exit(1);
+}
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((id) => !loaded.labs.has(id));
+if (unknown.length > 0) {
+  console.error(
+    `unknown lab(s): ${unknown.join(', ')} (known: ${[...loaded.labs.keys()].join(', ')})`,
+  );
+  process.exit(1);
+}
+const labs = [...loaded.labs.values()].filter((l) => wanted.length === 0 || wanted.includes(l.id));
+const concurrency =
+  Number(process.env.LABS_TEST_CONCURRENCY) || Math.max(1, Math.min(4, availableParallelism()));
+
+interface LabReport {
+  id: string;
+  problems: string[];
+  seconds: number;
+}
+
+const log = (id: string, msg: string) => console.log(`[${id}] ${msg}`);
+
+async function testLab(lab: Lab): Promise<LabReport> {
+  const started = performance.now();
+  const problems: string[] = [];
+  const labels = {
+    instance,
+    learner: 'labs-test',
+    lab: lab.id,
+    session: randomBytes(6).toString('hex'),
+  };
+  let sandboxId: string | undefined;
+  try {
+    const info = await provisionSandbox(provider, lab, labels, {
+      sandboxImage: config.sandboxImage,
+      limits: {
+        memoryBytes: config.sandboxMemory,
+        pids: config.sandboxPids,
+        cpus: config.sandboxCpus,
+      },
+      readyTimeoutMs: config.readyTimeoutMs,
+      setupTimeoutMs: config.setupTimeoutMs,
+    });
+    sandboxId = info.id;
+    log(lab.id, `sandbox ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    for (const task of lab.tasks) {
+      const o = await checks.run(info.id, task);
+      if (o.passed) problems.push(`${task.id}: passed before solve.sh ran`);
+      else if (o.kind !== 'failed')
+        problems.push(`${task.id}: before solving, the check was ${o.kind}: ${o.reason}`);
+      else log(lab.id, `  ✗ ${task.id}: ${o.reason}`);
+    }
+
+    const solve = await provider.exec(
+      info.id,
+      { cmd: ['bash', '-c', lab.solveScript], maxOutputBytes: 65_536 },
+      { timeoutMs: 300_000 },
+    );
+    if (solve.exitCode !== 0) {
+      problems.push(
+        `solve.sh exited ${solve.exitCode}: ${(solve.stderr || solve.stdout).trim().split('\n').slice(-5).join(' | ')}`,
+      );
+    }
+
+    for (const task of lab.tasks) {
+      // Some state settles a moment after the command returns (a server starting to listen).
+      const deadline = Date.now() + 30_000;
+      let last = await checks.run(info.id, task);
+      while (!last.passed && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        last = await checks.run(info.id, task);
+      }
+      if (last.passed) log(lab.id, `  ✓ ${task.id}`);
+      else problems.push(`${task.id}: still failing after solve.sh: ${last.reason}`);
+    }
+  } catch (err) {
+    const e = asSlipwayError(err);
+    problems.push(`${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`);
+  } finally {
+    if (sandboxId)
+      await provider
+        .destroy(sandboxId)
+        .catch((err) => problems.push(`cleanup: ${(err as Error).message}`));
+  }
+  return { id: lab.id, problems, seconds: (performance.now() - started) / 1000 };
+}
+
+async function main(): Promise<number> {
+  const t0 = performance.now();
+  console.log(`labs:test: ${labs.length} lab(s), ${concurrency} at a time, instance ${instance}`);
+  const queue = [...labs];
+  const reports: LabReport[] = [];
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let lab = queue.shift(); lab; lab = queue.shift()) reports.push(await testLab(lab));
+    }),
+  );
+  // Anything left behind by a crash mid-test goes too.
+  for (const s of await provider.list({})) await provider.destroy(s.id).catch(() => {});
+
+  console.log('\nlab                          result   time');
+  for (const r of reports.sort((a, b) => a.id.localeCompare(b.id))) {
+    console.log(
+      `${r.id.padEnd(28)} ${(r.problems.length === 0 ? 'ok' : 'FAILED').padEnd(8)} ${r.seconds.toFixed(1)} s`,
+    );
+    for (const p of r.problems) console.log(`    - ${p}`);
+  }
+  console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return reports.every((r) => r.problems.length === 0) ? 0 : 1;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,63 @@
+/**
+ * Shared by the integration tests: the real sandbox engine, a unique instance label per test
+ * file, and a sweep that removes everything carrying that label. Tests talk to the engine
+ * directly here only to verify what the provider did (and to break things on purpose).
+ */
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+
+export const engineSocket = process.env.SLIPWAY_DOCKER_SOCKET ?? '/run/slipway/docker.sock';
+export const engine = new Docker({ socketPath: engineSocket });
+
+export function newInstance(prefix: string): string {
+  return `it-${prefix}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface Leftovers {
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+}
+
+export async function leftovers(instance: string): Promise<Leftovers> {
+  const label = [`slipway.instance=${instance}`];
+  const [containers, networks, volumes] = await Promise.all([
+    engine.listContainers({ all: true, filters: { label } }),
+    engine.listNetworks({ filters: { label } }),
+    engine.listVolumes({ filters: { label } }),
+  ]);
+  return {
+    containers: containers.map((c) => c.Names[0] ?? c.Id),
+    networks: networks.map((n) => n.Name),
+    volumes: (volumes.Volumes ?? []).map((v) => v.Name),
+  };
+}
+
+/** Removes every container, network and volume labelled with this instance. */
+export async function sweep(instance: string): Promise<void> {
+  const left = await leftovers(instance);
+  await Promise.all(
+    left.containers.map((c) =>
+      engine
+        .getContainer(c.replace(/^\//, ''))
+        .remove({ force: true, v: true })
+        .catch(() => {}),
+    ),
+  );
+  await Promise.all(
+    left.networks.map((n) =>
+      engine
+        .getNetwork(n)
+        .remove()
+        .catch(() => {}),
+    ),
+  );
+  await Promise.all(
+    left.volumes.map((v) =>
+      engine
+        .getVolume(v)
+        .remove()
+        .catch(() => {}),
+    ),
+  );
+}

@@ -1,0 +1,247 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/errors/log.ts';
+import { type RunningPlatform, startPlatform } from '../../src/main.ts';
+import { MAX_FRAME_BYTES } from '../../src/protocol/index.ts';
+import { engine, engineSocket, leftovers, newInstance, sweep } from './engine.ts';
+import { LabClient } from './ws-client.ts';
+
+const root = join(import.meta.dirname, '../../..');
+const instance = newInstance('platform');
+const dataDir = mkdtempSync(join(tmpdir(), 'slipway-it-'));
+const config = () =>
+  loadConfig(
+    {
+      SLIPWAY_PORT: '0',
+      SLIPWAY_DATA_DIR: dataDir,
+      SLIPWAY_INSTANCE: instance,
+      SLIPWAY_DOCKER_SOCKET: engineSocket,
+      SLIPWAY_CHECK_INTERVAL_MS: '1000',
+      SLIPWAY_SITE_DIR: join(dataDir, 'site'),
+    },
+    root,
+  );
+
+let platform: RunningPlatform;
+let cookie: string;
+const ws = (path: string, headers: Record<string, string> = { cookie }) =>
+  new LabClient(`${platform.url.replace('http', 'ws')}${path}`, headers);
+
+beforeAll(async () => {
+  platform = await startPlatform(config(), silentLogger);
+  const r = await fetch(`${platform.url}/api/labs/first-containers`);
+  cookie = r.headers.get('set-cookie')!.split(';')[0]!;
+});
+afterAll(async () => {
+  await platform?.close();
+  await sweep(instance);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const solveCommands = [
+  'docker run -d --name web -p 8080:80 nginx',
+  'docker run -d --name cache -v redis-data:/data redis',
+  'sleep 1; docker exec cache redis-cli SET lesson fundamentals',
+  'docker stop cache && docker rm cache',
+  'docker run -d --name cache -v redis-data:/data redis',
+  'docker logs worker; docker exec worker touch /tmp/go',
+];
+
+describe('the platform over HTTP and WebSocket, with real sandboxes and a real SQLite file', () => {
+  it('issues a learner cookie and reports the lab with its tasks', async () => {
+    expect(cookie).toMatch(/^slipway_learner=/);
+    const r = await fetch(`${platform.url}/api/labs/first-containers`, { headers: { cookie } });
+    const body = await r.json();
+    expect(r.headers.get('set-cookie')).toBeNull();
+    expect(body.tasks.map((t: { id: string }) => t.id)).toEqual([
+      'run-web',
+      'redis-volume',
+      'write-key',
+      'keep-data',
+      'unblock-worker',
+    ]);
+    expect(body.sandbox).toMatchObject({ state: 'none', exists: false });
+  });
+
+  it('answers an unknown lab with a clear 404 over HTTP and a close reason over WebSocket', async () => {
+    const r = await fetch(`${platform.url}/api/labs/no-such-lab`);
+    expect(r.status).toBe(404);
+    expect(await r.json()).toEqual({
+      error: {
+        code: 'LAB_NOT_FOUND',
+        message: 'There is no lab called "no-such-lab".',
+        hint: 'Check the link, or open the lab from its lesson.',
+      },
+    });
+    const c = ws('/api/labs/no-such-lab/terminal');
+    expect(await c.closed).toEqual({ code: 4404, reason: 'There is no lab called "no-such-lab".' });
+  });
+
+  it('refuses a WebSocket without a learner cookie, and one from a foreign origin', async () => {
+    const anon = ws('/api/labs/first-containers/terminal', {});
+    expect(await anon.closed).toEqual({
+      code: 4401,
+      reason: 'Your browser did not send a learner session.',
+    });
+    const foreign = ws('/api/labs/first-containers/terminal', {
+      cookie,
+      origin: 'http://evil.example',
+    });
+    await expect(foreign.opened()).rejects.toThrow('HTTP 403');
+  });
+
+  it('takes a learner through the whole lab: sandbox, terminal, checks turning green', async () => {
+    const c = ws('/api/labs/first-containers/terminal?cols=120&rows=30');
+    await c.waitFor((m) => m.type === 'status' && m.phase === 'ready', 90_000);
+    await c.waitForScreen('learner@first-containers');
+    const failing = await c.waitFor((m) => m.type === 'task' && m.task.id === 'run-web');
+    expect(failing).toMatchObject({
+      task: { state: 'failing', reason: 'There is no container named "web" yet.' },
+    });
+    for (const cmd of solveCommands) c.type(`${cmd}\r`);
+    await c.waitFor(
+      (m) => m.type === 'task' && m.task.id === 'unblock-worker' && m.task.state === 'passed',
+      60_000,
+    );
+    const deadline = Date.now() + 30_000;
+    while (c.passed().size < 5 && Date.now() < deadline) {
+      c.send({ v: 1, type: 'check' });
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect([...c.passed()].sort()).toEqual([
+      'keep-data',
+      'redis-volume',
+      'run-web',
+      'unblock-worker',
+      'write-key',
+    ]);
+    c.close();
+  });
+
+  it('keeps progress and the same sandbox across a runner restart', async () => {
+    const before = (await leftovers(instance)).containers;
+    expect(before).toHaveLength(1);
+    await platform.close();
+    platform = await startPlatform(config(), silentLogger);
+    const body = await (
+      await fetch(`${platform.url}/api/labs/first-containers`, { headers: { cookie } })
+    ).json();
+    expect(body.progress.every((t: { state: string }) => t.state === 'passed')).toBe(true);
+    expect(body.sandbox.exists).toBe(true);
+    const c = ws('/api/labs/first-containers/terminal');
+    await c.waitFor((m) => m.type === 'status' && m.phase === 'ready', 30_000);
+    c.type('docker ps --format "{{.Names}}" | sort | tr "\\n" " "; echo END\r');
+    await c.waitForScreen('cache web END');
+    expect((await leftovers(instance)).containers).toEqual(before);
+    c.close();
+  });
+
+  it('closes on bad frames with a reason and keeps serving', async () => {
+    const cases: Array<[unknown, number, string]> = [
+      ['not json', 1008, 'bad message: it is not JSON'],
+      [
+        { v: 1, type: 'resize', cols: -3, rows: 'x' },
+        1008,
+        'bad message: cols: must be at least 1; rows: expected a number, got a string',
+      ],
+      [
+        { v: 1, type: 'explode' },
+        1008,
+        'bad message: type: must be one of "input", "resize", "check", "hint"',
+      ],
+      ['x'.repeat(MAX_FRAME_BYTES + 1), 1009, ''],
+    ];
+    for (const [frame, code, reason] of cases) {
+      const c = ws('/api/labs/first-containers/terminal');
+      await c.opened();
+      c.send(frame);
+      const closed = await c.closed;
+      expect(closed.code).toBe(code);
+      if (reason) expect(closed.reason).toBe(reason);
+    }
+    const health = await (await fetch(`${platform.url}/api/health`)).json();
+    expect(health).toMatchObject({ ok: true, engine: 'up' });
+    const body = await (
+      await fetch(`${platform.url}/api/labs/first-containers`, { headers: { cookie } })
+    ).json();
+    expect(body.progress.filter((t: { state: string }) => t.state === 'passed')).toHaveLength(5);
+  });
+
+  it('tells the learner plainly when their sandbox dies mid-session, and starts a fresh one on request', async () => {
+    const c = ws('/api/labs/first-containers/terminal');
+    await c.waitFor((m) => m.type === 'status' && m.phase === 'ready', 30_000);
+    await c.waitForScreen('learner@first-containers');
+    const [name] = (await leftovers(instance)).containers;
+    await engine.getContainer(name!.replace(/^\//, '')).kill();
+    const err = await c.waitFor((m) => m.type === 'error', 20_000);
+    expect(err).toMatchObject({
+      code: 'SANDBOX_DIED',
+      hint: 'Press Start to get a fresh sandbox. Your completed tasks are kept.',
+    });
+    await c.waitFor((m) => m.type === 'status' && m.phase === 'stopped');
+    c.send({ v: 1, type: 'check' }); // what the page's Start/Check button sends
+    await c.waitFor((m) => m.type === 'status' && m.phase === 'creating', 20_000);
+    await c.waitFor((m) => m.type === 'status' && m.phase === 'ready', 90_000);
+    const body = await (
+      await fetch(`${platform.url}/api/labs/first-containers`, { headers: { cookie } })
+    ).json();
+    expect(body.progress.filter((t: { state: string }) => t.state === 'passed')).toHaveLength(5);
+    c.close();
+  });
+
+  it('reset removes the sandbox and everything made for it', async () => {
+    const r = await fetch(`${platform.url}/api/labs/first-containers/reset`, {
+      method: 'POST',
+      headers: { cookie },
+    });
+    expect(r.status).toBe(200);
+    expect(await leftovers(instance)).toEqual({ containers: [], networks: [], volumes: [] });
+    const forged = await fetch(`${platform.url}/api/labs/first-containers/reset`, {
+      method: 'POST',
+      headers: { cookie, origin: 'http://evil.example' },
+    });
+    expect(forged.status).toBe(403);
+  });
+});
+
+describe('the platform with its engine down', () => {
+  it('keeps serving and tells the learner why the lab cannot start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-it-down-'));
+    const down = await startPlatform(
+      loadConfig(
+        {
+          SLIPWAY_PORT: '0',
+          SLIPWAY_DATA_DIR: dir,
+          SLIPWAY_INSTANCE: instance,
+          SLIPWAY_DOCKER_SOCKET: '/run/slipway/nope.sock',
+        },
+        root,
+      ),
+      silentLogger,
+    );
+    try {
+      const health = await fetch(`${down.url}/api/health`);
+      expect(health.status).toBe(503);
+      const r = await fetch(`${down.url}/api/labs/first-containers`);
+      const c = new LabClient(
+        `${down.url.replace('http', 'ws')}/api/labs/first-containers/terminal`,
+        {
+          cookie: r.headers.get('set-cookie')!.split(';')[0]!,
+        },
+      );
+      const err = await c.waitFor((m) => m.type === 'error', 20_000);
+      expect(err).toMatchObject({
+        code: 'ENGINE_UNAVAILABLE',
+        message: 'The lab service cannot reach its Docker engine right now.',
+      });
+      await c.waitFor((m) => m.type === 'status' && m.phase === 'failed');
+      c.close();
+    } finally {
+      await down.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

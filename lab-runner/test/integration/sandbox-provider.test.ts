@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckRunner } from '../../src/checks/check-runner.ts';
+import { loadCourseImages } from '../../src/labs/course-images.ts';
+import { type Lab, loadLabs } from '../../src/labs/load-labs.ts';
+import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
+import type { SandboxInfo } from '../../src/sandbox/provider.ts';
+import { provisionSandbox } from '../../src/sessions/provision.ts';
+import { engine, engineSocket, leftovers, newInstance, sweep } from './engine.ts';
+
+const root = join(import.meta.dirname, '../../..');
+const instance = newInstance('provider');
+const provider = new DockerSandboxProvider({ socketPath: engineSocket, instance });
+const checks = new CheckRunner(provider, { maxOutputBytes: 16_384 });
+const { labs } = loadLabs(join(root, 'labs'), loadCourseImages(join(root, 'images')), root);
+const lab = labs.get('first-containers') as Lab;
+const settings = {
+  sandboxImage: 'slipway/sandbox:latest',
+  limits: { memoryBytes: 768 * 1024 ** 2, pids: 1000, cpus: 1 },
+  readyTimeoutMs: 60_000,
+  setupTimeoutMs: 180_000,
+};
+const labels = () => ({
+  instance,
+  learner: 'it-learner',
+  lab: lab.id,
+  session: randomBytes(6).toString('hex'),
+});
+
+let sandbox: SandboxInfo;
+
+beforeAll(async () => {
+  sandbox = await provisionSandbox(provider, lab, labels(), settings);
+});
+afterAll(() => sweep(instance));
+
+describe('a real sandbox on the user-namespaced engine', () => {
+  it('is labelled, limited and not privileged', async () => {
+    const c = await engine.getContainer(sandbox.id).inspect();
+    expect(c.Config.Labels).toMatchObject({
+      'slipway.app': 'slipway',
+      'slipway.instance': instance,
+      'slipway.lab': lab.id,
+      'slipway.kind': 'sandbox',
+    });
+    expect(c.HostConfig.Privileged).toBe(false);
+    expect(c.HostConfig.Memory).toBe(768 * 1024 ** 2);
+    expect(c.HostConfig.PidsLimit).toBe(1000);
+    expect(c.HostConfig.NanoCpus).toBe(1e9);
+    expect(c.HostConfig.Binds ?? []).toEqual([]);
+    expect(c.Mounts.map((m) => `${m.Type}:${m.Destination}`)).toEqual(['volume:/var/lib/docker']);
+    const net = await engine.getNetwork(Object.keys(c.NetworkSettings.Networks)[0]!).inspect();
+    expect(net.Labels?.['slipway.instance']).toBe(instance);
+  });
+
+  it('runs inner containers from the preloaded images without a pull', async () => {
+    const r = await provider.exec(sandbox.id, {
+      cmd: ['docker', 'run', '--rm', '--pull=never', 'debian', 'echo', 'inner ok'],
+    });
+    expect(r.stdout.trim()).toBe('inner ok');
+    expect(r.exitCode).toBe(0);
+    const images = await provider.exec(sandbox.id, {
+      cmd: ['docker', 'images', '--format', '{{.Repository}}:{{.Tag}}'],
+    });
+    expect(images.stdout.split('\n').sort()).toEqual(
+      expect.arrayContaining(['nginx:latest', 'redis:latest', 'debian:latest']),
+    );
+    expect(images.stdout).not.toContain('slipway/');
+  });
+
+  it('maps root inside to an unprivileged host uid', async () => {
+    const c = await engine.getContainer(sandbox.id).inspect();
+    const status = await import('node:fs/promises').then((fs) =>
+      fs.readFile(`/proc/${c.State.Pid}/status`, 'utf8'),
+    );
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+    expect(uid).toBeGreaterThanOrEqual(100_000);
+  });
+
+  it('gives a terminal that round-trips keystrokes, honours resize and keeps UTF-8 whole', async () => {
+    await using term = await provider.openTerminal(sandbox.id, {
+      cmd: ['bash', '-l'],
+      cols: 100,
+      rows: 30,
+    });
+    let out = '';
+    term.stream.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const waitFor = async (needle: string) => {
+      const until = Date.now() + 10_000;
+      while (!out.includes(needle) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+      return out.includes(needle);
+    };
+    term.stream.write('echo "sum=$((40+2)) ✓ 🐳"\r');
+    expect(await waitFor('sum=42 ✓ 🐳')).toBe(true);
+    await term.resize(123, 45);
+    term.stream.write('stty size\r');
+    expect(await waitFor('45 123')).toBe(true);
+  });
+
+  it('fails every check before solve.sh and passes every check after it', async () => {
+    for (const task of lab.tasks) {
+      const o = await checks.run(sandbox.id, task);
+      expect(o, task.id).toMatchObject({ kind: 'failed', passed: false });
+    }
+    const solved = await provider.exec(
+      sandbox.id,
+      { cmd: ['bash', '-c', lab.solveScript] },
+      { timeoutMs: 120_000 },
+    );
+    expect(solved.exitCode, solved.stderr).toBe(0);
+    for (const task of lab.tasks) {
+      let o = await checks.run(sandbox.id, task);
+      for (let i = 0; i < 20 && !o.passed; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        o = await checks.run(sandbox.id, task);
+      }
+      expect(o, task.id).toMatchObject({ kind: 'passed' });
+    }
+  });
+
+  it('kills a hanging check with its whole process group at the limit', async () => {
+    const hang = { checkScript: '(sleep 300; echo child) & sleep 300', timeout: 1 };
+    const o = await checks.run(sandbox.id, hang);
+    expect(o.kind).toBe('timeout');
+    expect(o.durationMs).toBeLessThan(8_000);
+    const ps = await provider.exec(sandbox.id, {
+      cmd: ['sh', '-c', 'pgrep -f "sleep [3]00" || true'],
+    });
+    expect(ps.stdout.trim()).toBe('');
+  });
+
+  it('caps a check that floods its output', async () => {
+    const r = await provider.exec(sandbox.id, {
+      cmd: ['sh', '-c', 'head -c 20000000 /dev/zero | tr "\\0" y; echo; echo last'],
+      maxOutputBytes: 4096,
+    });
+    expect(r.truncated).toBe(true);
+    expect(r.stdout.length).toBe(4096);
+    const o = await checks.run(sandbox.id, {
+      checkScript: 'yes | head -c 5000000; fail "flooded"',
+      timeout: 5,
+    });
+    expect(o.passed).toBe(false);
+  });
+
+  it('removes the sandbox with its network and volume, and says when it is gone', async () => {
+    await provider.destroy(sandbox.id);
+    expect(await leftovers(instance)).toEqual({ containers: [], networks: [], volumes: [] });
+    expect(await provider.inspect(sandbox.id)).toBeUndefined();
+    await expect(provider.exec(sandbox.id, { cmd: ['true'] })).rejects.toMatchObject({
+      code: 'SANDBOX_GONE',
+    });
+    await provider.destroy(sandbox.id); // idempotent
+  });
+});
+
+describe('an engine that is down or slow', () => {
+  it('reports an unreachable engine as ENGINE_UNAVAILABLE', async () => {
+    const down = new DockerSandboxProvider({
+      socketPath: '/run/slipway/no-such-engine.sock',
+      instance,
+    });
+    await expect(down.ping()).rejects.toMatchObject({
+      code: 'ENGINE_UNAVAILABLE',
+      message: 'The lab service cannot reach its Docker engine right now.',
+    });
+    await expect(
+      down.create({ labels: labels(), image: 'x', hostname: 'x', limits: settings.limits }),
+    ).rejects.toMatchObject({
+      code: 'ENGINE_UNAVAILABLE',
+    });
+  });
+
+  it('reports a slow engine as ENGINE_TIMEOUT naming what it was doing', async () => {
+    const { createSlowProxy } = await import('./slow-proxy.ts');
+    await using proxy = await createSlowProxy(engineSocket, 1_500);
+    const slow = new DockerSandboxProvider({
+      socketPath: proxy.path,
+      instance,
+      callTimeoutMs: 300,
+    });
+    await expect(slow.list({})).rejects.toMatchObject({
+      code: 'ENGINE_TIMEOUT',
+      message: 'The Docker engine took too long to answer (listing sandboxes).',
+    });
+  });
+});
