@@ -9,7 +9,7 @@
 # Dockerfiles start from that instead and the debootstrap step is skipped.
 source "$(dirname "$0")/../scripts/lib.sh"
 
-export DOCKER_HOST="${SLIPWAY_DOCKER_HOST:-unix:///run/slipway/docker.sock}"
+export DOCKER_HOST="unix://${SLIPWAY_DOCKER_SOCKET:-/run/slipway/docker.sock}"
 export DOCKER_BUILDKIT=0 DOCKER_CLI_HINTS=false
 IMAGES="$SLIPWAY_ROOT/images"
 SUITE=trixie

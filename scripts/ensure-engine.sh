@@ -8,7 +8,7 @@
 # data root, bridge and containerd namespace, and never touches the other one.
 source "$(dirname "$0")/lib.sh"
 
-SOCK="${SLIPWAY_ENGINE_SOCKET:-/run/slipway/docker.sock}"
+SOCK="${SLIPWAY_DOCKER_SOCKET:-/run/slipway/docker.sock}"
 DATA="${SLIPWAY_ENGINE_DATA:-/var/lib/slipway/docker}"
 EXEC="${SLIPWAY_ENGINE_EXEC:-/run/slipway/exec}"
 BRIDGE="${SLIPWAY_ENGINE_BRIDGE:-slw0}"

@@ -1,0 +1,11 @@
+# The two quick-start commands. Each installs what is missing and is safe to run again.
+.PHONY: up test bench
+
+up:    ## set up, build the site and run the platform on http://127.0.0.1:4321
+	@bash scripts/up.sh
+
+test:  ## set up, then run every test layer
+	@bash scripts/test.sh
+
+bench: ## measure start time, keystroke echo, check latency and sandbox memory
+	@bash scripts/setup.sh && PATH="$(CURDIR)/node_modules/.bin:$$PATH" node bench/run.ts

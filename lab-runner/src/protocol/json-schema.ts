@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { labManifestSchema } from './lab-manifest.ts';
+import { moduleSchema } from './lesson.ts';
+import { clientMessageSchema, serverMessageSchema } from './messages.ts';
+
+/** JSON Schemas for editors (lab.yaml, module.yaml) and for writers of other clients. */
+export function jsonSchemas(): Record<string, unknown> {
+  const input = (schema: z.ZodType, title: string) => ({
+    ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
+    title,
+  });
+  return {
+    'lab.schema.json': input(labManifestSchema, 'Slipway lab manifest (labs/<id>/lab.yaml)'),
+    'module.schema.json': input(moduleSchema, 'Slipway course module (content/<NN-module>/module.yaml)'),
+    'client-message.schema.json': input(clientMessageSchema, 'Slipway lab WebSocket: message from the browser'),
+    'server-message.schema.json': input(serverMessageSchema, 'Slipway lab WebSocket: message from the runner'),
+  };
+}
