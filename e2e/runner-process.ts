@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The real platform as a separate process, the way `make up` runs it, so tests can stop it
+ * by its pid (even with SIGKILL) and start it again on the same port and SQLite file.
+ */
+export class RunnerProcess {
+  readonly instance = `e2e-${randomBytes(3).toString('hex')}`;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'slipway-e2e-'));
+  port = 0;
+  private child: ChildProcess | undefined;
+  log = '';
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.port === 0) this.port = await freePort();
+    const child = spawn(process.execPath, ['lab-runner/src/main.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        SLIPWAY_PORT: String(this.port),
+        SLIPWAY_DATA_DIR: this.dataDir,
+        SLIPWAY_INSTANCE: this.instance,
+        SLIPWAY_CHECK_INTERVAL_MS: '2000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout?.on('data', (d: Buffer) => {
+      this.log += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      this.log += d.toString();
+    });
+    const until = Date.now() + 30_000;
+    while (!this.log.includes('Slipway is running at')) {
+      if (child.exitCode !== null) throw new Error(`runner exited ${child.exitCode}:\n${this.log}`);
+      if (Date.now() > until) throw new Error(`runner did not start:\n${this.log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Stops the runner by its pid; SIGKILL gives it no chance to tidy up. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    process.kill(child.pid, signal);
+    await exited;
+    this.child = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
