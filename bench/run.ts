@@ -23,7 +23,10 @@ import { LabClient } from '../lab-runner/test/integration/ws-client.ts';
 const root = join(import.meta.dirname, '..');
 const instance = `bench-${randomBytes(3).toString('hex')}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
-const config = loadConfig({ ...process.env, SLIPWAY_PORT: '0', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_INSTANCE: instance }, root);
+const config = loadConfig(
+  { ...process.env, SLIPWAY_PORT: '0', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_INSTANCE: instance },
+  root,
+);
 const provider = new DockerSandboxProvider({ socketPath: config.dockerSocket, instance });
 const LAB = 'first-containers';
 const RUNS = Number(process.env.BENCH_STARTS ?? 3);
@@ -57,7 +60,9 @@ async function echoLatencies(write: (s: string) => void, screen: () => string): 
 
 async function main() {
   const platform = await startPlatform(config, silentLogger);
-  const cookie = (await fetch(`${platform.url}/api/labs/${LAB}`)).headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = (await fetch(`${platform.url}/api/labs/${LAB}`)).headers
+    .get('set-cookie')!
+    .split(';')[0]!;
   const wsUrl = `${platform.url.replace('http', 'ws')}/api/labs/${LAB}/terminal?cols=120&rows=30`;
   console.log(`Slipway bench (instance ${instance})`);
 
@@ -98,28 +103,52 @@ async function main() {
     `inner \`docker run --rm debian true\`: ${ms(innerRun)} (exit ${r.exitCode})`,
   );
 
-  const breakdown = [...phaseTimes].filter(([p]) => p !== 'ready').map(([p, xs]) => `${p} ${ms(pct(xs, 50))}`).join(', ');
+  const breakdown = [...phaseTimes]
+    .filter(([p]) => p !== 'ready')
+    .map(([p, xs]) => `${p} ${ms(pct(xs, 50))}`)
+    .join(', ');
   row('  of which (median per phase)', breakdown, '');
 
   // 2. Keystroke echo.
   await new Promise((r2) => setTimeout(r2, 1500));
-  const viaWs = await echoLatencies((s) => client!.type(s), () => client!.screen);
-  await using term = await provider.openTerminal(sandbox!.id, { cmd: ['bash', '-l'], cols: 120, rows: 30 });
+  const viaWs = await echoLatencies(
+    (s) => client!.type(s),
+    () => client!.screen,
+  );
+  await using term = await provider.openTerminal(sandbox!.id, {
+    cmd: ['bash', '-l'],
+    cols: 120,
+    rows: 30,
+  });
   let direct = '';
   term.stream.on('data', (d: Buffer) => {
     direct += d.toString();
   });
   await new Promise((r2) => setTimeout(r2, 1000));
-  const viaExec = await echoLatencies((s) => term.stream.write(s), () => direct);
-  const raw = spawn('script', ['-qfc', `docker -H unix://${config.dockerSocket} exec -it ${sandbox!.id} bash -l`, '/dev/null'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const viaExec = await echoLatencies(
+    (s) => term.stream.write(s),
+    () => direct,
+  );
+  const raw = spawn(
+    'script',
+    [
+      '-qfc',
+      `docker -H unix://${config.dockerSocket} exec -it ${sandbox!.id} bash -l`,
+      '/dev/null',
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   let rawScreen = '';
   raw.stdout.on('data', (d: Buffer) => {
     rawScreen += d.toString();
   });
   await new Promise((r2) => setTimeout(r2, 1500));
-  const viaRaw = await echoLatencies((s) => raw.stdin.write(s), () => rawScreen);
+  const viaRaw = await echoLatencies(
+    (s) => raw.stdin.write(s),
+    () => rawScreen,
+  );
   raw.kill('SIGKILL');
   row(
     `Keystroke echo p50 / p99 (${KEYS} keys)`,
@@ -139,13 +168,21 @@ async function main() {
     await provider.exec(sandbox!.id, { cmd: ['true'] });
     bare.push(performance.now() - t0);
   }
-  row('One check (run-web, 20 runs) p50 / p99', `${ms(pct(checkTimes, 50))} / ${ms(pct(checkTimes, 99))}`, `bare exec \`true\`: ${ms(pct(bare, 50))} / ${ms(pct(bare, 99))}`);
+  row(
+    'One check (run-web, 20 runs) p50 / p99',
+    `${ms(pct(checkTimes, 50))} / ${ms(pct(checkTimes, 99))}`,
+    `bare exec \`true\`: ${ms(pct(bare, 50))} / ${ms(pct(bare, 99))}`,
+  );
 
   // 4. Idle memory.
   client?.close();
   await new Promise((r2) => setTimeout(r2, 5000));
   const stats = await provider.stats(sandbox!.id);
-  row('Idle sandbox memory (inner engine up, images loaded)', `${(stats.memoryBytes / 1024 ** 2).toFixed(0)} MiB, ${stats.pids} processes`, 'limit 768 MiB');
+  row(
+    'Idle sandbox memory (inner engine up, images loaded)',
+    `${(stats.memoryBytes / 1024 ** 2).toFixed(0)} MiB, ${stats.pids} processes`,
+    'limit 768 MiB',
+  );
 
   await platform.close();
   for (const s of await provider.list({})) await provider.destroy(s.id);

@@ -11,8 +11,13 @@ describe('exported JSON Schemas', () => {
   });
 
   it('describe the lab manifest fields an editor should offer', () => {
-    const lab = jsonSchemas()['lab.schema.json'] as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(lab.properties)).toEqual(expect.arrayContaining(['title', 'images', 'setup', 'solve', 'tasks', 'sandbox']));
+    const lab = jsonSchemas()['lab.schema.json'] as {
+      properties: Record<string, unknown>;
+      required: string[];
+    };
+    expect(Object.keys(lab.properties)).toEqual(
+      expect.arrayContaining(['title', 'images', 'setup', 'solve', 'tasks', 'sandbox']),
+    );
     expect(lab.required).toEqual(expect.arrayContaining(['title', 'tasks']));
   });
 });

@@ -11,8 +11,17 @@ export function jsonSchemas(): Record<string, unknown> {
   });
   return {
     'lab.schema.json': input(labManifestSchema, 'Slipway lab manifest (labs/<id>/lab.yaml)'),
-    'module.schema.json': input(moduleSchema, 'Slipway course module (content/<NN-module>/module.yaml)'),
-    'client-message.schema.json': input(clientMessageSchema, 'Slipway lab WebSocket: message from the browser'),
-    'server-message.schema.json': input(serverMessageSchema, 'Slipway lab WebSocket: message from the runner'),
+    'module.schema.json': input(
+      moduleSchema,
+      'Slipway course module (content/<NN-module>/module.yaml)',
+    ),
+    'client-message.schema.json': input(
+      clientMessageSchema,
+      'Slipway lab WebSocket: message from the browser',
+    ),
+    'server-message.schema.json': input(
+      serverMessageSchema,
+      'Slipway lab WebSocket: message from the runner',
+    ),
   };
 }

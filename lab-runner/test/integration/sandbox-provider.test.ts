@@ -160,7 +160,11 @@ describe('a real sandbox on the user-namespaced engine', () => {
 
 describe('a sandbox that never becomes ready', () => {
   it('is cleaned up and the learner is told why', async () => {
-    const broken = { ...settings, sandboxImage: 'slipway/course-debian:latest', readyTimeoutMs: 10_000 };
+    const broken = {
+      ...settings,
+      sandboxImage: 'slipway/course-debian:latest',
+      readyTimeoutMs: 10_000,
+    };
     await expect(provisionSandbox(provider, lab, labels(), broken)).rejects.toMatchObject({
       code: 'SANDBOX_START_FAILED',
       message: 'Your sandbox could not start: it exited with code 0.',
