@@ -12,6 +12,7 @@ import { loadLabs } from './labs/load-labs.ts';
 import { openDatabase } from './progress/database.ts';
 import { ProgressStore } from './progress/progress-store.ts';
 import { DockerSandboxProvider } from './sandbox/docker/docker-provider.ts';
+import { provisionSettings } from './sessions/provision.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 
 export interface RunningPlatform {
@@ -59,15 +60,8 @@ export async function startPlatform(
     checks,
     logger,
     settings: {
+      ...provisionSettings(config),
       instance: config.instance,
-      sandboxImage: config.sandboxImage,
-      limits: {
-        memoryBytes: config.sandboxMemory,
-        pids: config.sandboxPids,
-        cpus: config.sandboxCpus,
-      },
-      readyTimeoutMs: config.readyTimeoutMs,
-      setupTimeoutMs: config.setupTimeoutMs,
       checkIntervalMs: config.checkIntervalMs,
     },
   });

@@ -1,15 +1,8 @@
 import { z } from 'zod';
+import { MAX_INPUT_CHARS, PROTOCOL_VERSION } from './constants.ts';
 import { slug } from './lab-manifest.ts';
 
-/** Bumped on any change a client of the previous version could misread. */
-export const PROTOCOL_VERSION = 1;
-
-/** Frames larger than this close the socket with 1009 (message too big). */
-export const MAX_FRAME_BYTES = 64 * 1024;
-/** Terminal input per message; a paste larger than this is split by the client. */
-export const MAX_INPUT_CHARS = 16 * 1024;
-
-export const TERMINAL_LIMITS = { minCols: 2, maxCols: 500, minRows: 1, maxRows: 200 } as const;
+export * from './constants.ts';
 
 const v = z.literal(PROTOCOL_VERSION, { error: `protocol version must be ${PROTOCOL_VERSION}` });
 
@@ -81,15 +74,3 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
 ]);
 
 export type ServerMessage = z.output<typeof serverMessageSchema>;
-
-/** Close codes the runner uses; 4000-4999 are application-defined in RFC 6455. */
-export const CloseCode = {
-  normal: 1000,
-  goingAway: 1001,
-  badMessage: 1008,
-  tooBig: 1009,
-  serverError: 1011,
-  notSignedIn: 4401,
-  unknownLab: 4404,
-  labUnavailable: 4503,
-} as const;

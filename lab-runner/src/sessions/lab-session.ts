@@ -159,18 +159,11 @@ export class LabSession {
       },
       (err: unknown) => {
         const error = asSlipwayError(err);
-        this.status = { kind: 'failed', error };
         this.deps.logger.error('sandbox start failed', error, {
           learner: this.learnerId,
           lab: this.lab.id,
         });
-        this.broadcast({ v: PROTOCOL_VERSION, type: 'error', ...error.toLearner() });
-        this.broadcast({
-          v: PROTOCOL_VERSION,
-          type: 'status',
-          phase: 'failed',
-          message: error.toLearner().message,
-        });
+        this.fail(error, 'failed', error.toLearner().message);
         rejectReady(error);
       },
     );
@@ -334,8 +327,6 @@ export class LabSession {
     const s = this.status;
     if (s.kind !== 'ready' || s.sandbox.sessionId !== sessionId) return;
     const error = slipwayError('SANDBOX_DIED', { detail });
-    this.status = { kind: 'failed', error };
-    this.updatePolling();
     this.deps.store.sandboxEnded(sessionId, `died: ${detail}`);
     this.deps.logger.warn('sandbox died', {
       session: sessionId,
@@ -343,13 +334,15 @@ export class LabSession {
       learner: this.learnerId,
       lab: this.lab.id,
     });
+    this.fail(error, 'stopped', error.message);
+  }
+
+  /** Marks the sandbox unusable and tells every open page why. */
+  private fail(error: SlipwayError, phase: 'failed' | 'stopped', message: string): void {
+    this.status = { kind: 'failed', error };
+    this.updatePolling();
     this.broadcast({ v: PROTOCOL_VERSION, type: 'error', ...error.toLearner() });
-    this.broadcast({
-      v: PROTOCOL_VERSION,
-      type: 'status',
-      phase: 'stopped',
-      message: error.message,
-    });
+    this.broadcast({ v: PROTOCOL_VERSION, type: 'status', phase, message });
   }
 
   /** Throws the sandbox away (progress is kept); the next start() makes a fresh one. */

@@ -1,3 +1,4 @@
+import type { Config } from '../config.ts';
 import { slipwayError } from '../errors/catalogue.ts';
 import type { Lab } from '../labs/load-labs.ts';
 import type { SandboxPhase } from '../protocol/index.ts';
@@ -14,6 +15,19 @@ export interface ProvisionSettings {
   limits: SandboxLimits;
   readyTimeoutMs: number;
   setupTimeoutMs: number;
+}
+
+export function provisionSettings(config: Config): ProvisionSettings {
+  return {
+    sandboxImage: config.sandboxImage,
+    limits: {
+      memoryBytes: config.sandboxMemory,
+      pids: config.sandboxPids,
+      cpus: config.sandboxCpus,
+    },
+    readyTimeoutMs: config.readyTimeoutMs,
+    setupTimeoutMs: config.setupTimeoutMs,
+  };
 }
 
 export interface ProvisionHooks {

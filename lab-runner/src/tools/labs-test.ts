@@ -12,7 +12,7 @@ import { asSlipwayError } from '../errors/catalogue.ts';
 import { loadCourseImages } from '../labs/course-images.ts';
 import { type Lab, loadLabs } from '../labs/load-labs.ts';
 import { DockerSandboxProvider } from '../sandbox/docker/docker-provider.ts';
-import { provisionSandbox } from '../sessions/provision.ts';
+import { provisionSandbox, provisionSettings } from '../sessions/provision.ts';
 
 const config = loadConfig(process.env);
 const instance = `labs-test-${process.pid}`;
@@ -55,16 +55,7 @@ async function testLab(lab: Lab): Promise<LabReport> {
   };
   let sandboxId: string | undefined;
   try {
-    const info = await provisionSandbox(provider, lab, labels, {
-      sandboxImage: config.sandboxImage,
-      limits: {
-        memoryBytes: config.sandboxMemory,
-        pids: config.sandboxPids,
-        cpus: config.sandboxCpus,
-      },
-      readyTimeoutMs: config.readyTimeoutMs,
-      setupTimeoutMs: config.setupTimeoutMs,
-    });
+    const info = await provisionSandbox(provider, lab, labels, provisionSettings(config));
     sandboxId = info.id;
     log(lab.id, `sandbox ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

@@ -2,14 +2,11 @@ import { describe, expect, it } from 'vitest';
 import * as runner from '../../../../lab-runner/src/protocol/messages.ts';
 import {
   applyTaskMessage,
-  CloseCode,
   closeExplanation,
   errorBody,
   isLabInfo,
   MAX_FRAME_BYTES,
-  MAX_INPUT_CHARS,
   MAX_RECONNECTS,
-  PROTOCOL_VERSION,
   parseServerMessage,
   progressText,
   reconnectDelay,
@@ -19,16 +16,6 @@ import {
   terminalUrl,
   visibleReasons,
 } from './protocol.ts';
-
-describe('constants the browser repeats', () => {
-  it('equal the runner’s protocol', () => {
-    expect(PROTOCOL_VERSION).toBe(runner.PROTOCOL_VERSION);
-    expect(MAX_INPUT_CHARS).toBe(runner.MAX_INPUT_CHARS);
-    expect(MAX_FRAME_BYTES).toBe(runner.MAX_FRAME_BYTES);
-    for (const [name, code] of Object.entries(runner.CloseCode))
-      expect(CloseCode[name as keyof typeof CloseCode]).toBe(code);
-  });
-});
 
 describe('splitInput', () => {
   it('sends small input as one message the runner accepts', () => {

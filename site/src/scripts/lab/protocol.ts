@@ -1,8 +1,14 @@
 /**
- * The browser's side of the lab protocol. Only TYPES come from the runner's protocol module
- * (it imports zod, which must not reach the browser); the few constants are repeated here and
- * a unit test keeps them equal to the runner's.
+ * The browser's side of the lab protocol: types and zod-free constants from the runner's
+ * protocol module, so both sides share one definition without bundling zod.
  */
+
+import {
+  CloseCode,
+  MAX_FRAME_BYTES,
+  MAX_INPUT_CHARS,
+  PROTOCOL_VERSION,
+} from '../../../../lab-runner/src/protocol/constants.ts';
 import type {
   ClientMessage,
   SandboxPhase,
@@ -11,24 +17,7 @@ import type {
 } from '../../../../lab-runner/src/protocol/messages.ts';
 
 export type { ClientMessage, SandboxPhase, ServerMessage, TaskStatus };
-
-export const PROTOCOL_VERSION = 1;
-/** Terminal input per message; bigger pastes are split. */
-export const MAX_INPUT_CHARS = 16 * 1024;
-/** The runner closes the socket on frames larger than this. */
-export const MAX_FRAME_BYTES = 64 * 1024;
-
-export const CloseCode = {
-  normal: 1000,
-  goingAway: 1001,
-  abnormal: 1006,
-  badMessage: 1008,
-  tooBig: 1009,
-  serverError: 1011,
-  notSignedIn: 4401,
-  unknownLab: 4404,
-  labUnavailable: 4503,
-} as const;
+export { CloseCode, MAX_FRAME_BYTES, MAX_INPUT_CHARS, PROTOCOL_VERSION };
 
 /** `GET /api/labs/<id>`. */
 export interface LabInfo {
