@@ -6,8 +6,15 @@
 #   course/* images learners use inside their sandbox: nginx, redis, debian, ...
 #
 # With SLIPWAY_BASE_IMAGE set (e.g. debian:trixie on a host that reaches Docker Hub), the
-# Dockerfiles start from that instead and the debootstrap step is skipped.
+# Dockerfiles start from that instead and the debootstrap step is skipped. With
+# SLIPWAY_UPSTREAM_IMAGES=1, a course image whose folder has an `upstream` file (e.g.
+# grafana/grafana-oss:11.3.0) is pulled from there instead of built as a stand-in.
+#
+#   build.sh                  everything
+#   build.sh NAME...          the base plus only these (`sandbox` or course image names)
 source "$(dirname "$0")/../scripts/lib.sh"
+ONLY=("$@")
+wanted() { [ ${#ONLY[@]} -eq 0 ] || printf '%s\n' "${ONLY[@]}" | grep -qx "$1"; }
 
 export DOCKER_HOST="unix://${SLIPWAY_DOCKER_SOCKET:-/run/slipway/docker.sock}"
 export DOCKER_BUILDKIT=0 DOCKER_CLI_HINTS=false
@@ -72,14 +79,26 @@ else
   BASE="$BASE_TAG"
 fi
 
-step "Building the sandbox image"
-build slipway/sandbox:latest "$IMAGES/sandbox"
+if wanted sandbox; then
+  step "Building the sandbox image"
+  build slipway/sandbox:latest "$IMAGES/sandbox"
+fi
 
 step "Building course images"
 for dir in "$IMAGES"/course/*/; do
   name=$(basename "$dir")
-  build "slipway/course-$name:latest" "$dir"
+  wanted "$name" || continue
+  if [ "${SLIPWAY_UPSTREAM_IMAGES:-0}" = 1 ] && [ -f "$dir/upstream" ]; then
+    upstream=$(head -n 1 "$dir/upstream")
+    info "using upstream $upstream for $name"
+    docker pull -q "$upstream" >/dev/null || die "could not pull $upstream (SLIPWAY_UPSTREAM_IMAGES=1 needs Docker Hub)"
+    docker tag "$upstream" "slipway/course-$name:latest"
+  else
+    build "slipway/course-$name:latest" "$dir"
+  fi
 done
 
 # Old versions of our own images (they inherit the base's label); nothing else is touched.
-docker image prune -f --filter label=slipway.base.key >/dev/null
+# Only after a full build: a partial one may run beside another build.
+[ ${#ONLY[@]} -eq 0 ] && docker image prune -f --filter label=slipway.base.key >/dev/null
+exit 0

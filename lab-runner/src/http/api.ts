@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
 import type { Lab, LoadedLabs } from '../labs/load-labs.ts';
+import type { ProgressStore } from '../progress/progress-store.ts';
 import type { SandboxProvider } from '../sandbox/provider.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import type { Identity } from './identity.ts';
@@ -10,11 +11,35 @@ import { sendError, sendJson } from './responses.ts';
 
 export interface ApiDeps {
   labs: LoadedLabs;
+  store: ProgressStore;
   sessions: SessionManager;
   provider: SandboxProvider;
   identity: Identity;
   logger: Logger;
   allowedOrigins: readonly string[];
+}
+
+/** What the sidebar and the course overview show: labs done (tasks) and lessons read. */
+export function progressSummary(deps: Pick<ApiDeps, 'labs' | 'store'>, learnerId: string) {
+  const done = new Map<string, Set<string>>();
+  const lastCompletion = new Map<string, string>();
+  for (const c of deps.store.allCompletions(learnerId)) {
+    if (!done.has(c.labId)) done.set(c.labId, new Set());
+    done.get(c.labId)!.add(c.taskId);
+    lastCompletion.set(c.labId, c.completedAt);
+  }
+  const labs: Record<string, { done: number; total: number; completedAt?: string }> = {};
+  for (const lab of deps.labs.labs.values()) {
+    const finished = lab.tasks.filter((t) => done.get(lab.id)?.has(t.id)).length;
+    labs[lab.id] = {
+      done: finished,
+      total: lab.tasks.length,
+      ...(finished === lab.tasks.length ? { completedAt: lastCompletion.get(lab.id) } : {}),
+    };
+  }
+  const lessons: Record<string, string> = {};
+  for (const v of deps.store.lessonViews(learnerId)) lessons[v.lessonId] = v.viewedAt;
+  return { labs, lessons };
 }
 
 /** Looks up a lab by id, or throws the learner-facing reason it cannot be used. */
@@ -26,6 +51,8 @@ export function findLab(labs: LoadedLabs, id: string): Lab {
 }
 
 const LAB_ROUTE = /^\/api\/labs\/([^/]+)(\/reset)?\/?$/;
+/** Lesson ids are the lesson's URL path, e.g. `docker-fundamentals/images-and-containers`. */
+const LESSON_VIEWED_ROUTE = /^\/api\/lessons\/([a-z0-9-]+(?:\/[a-z0-9-]+){0,5})\/viewed$/;
 
 /** The JSON API under /api. Returns false when the path is not an API path. */
 export async function handleApi(
@@ -60,6 +87,20 @@ export async function handleApi(
         })),
         unavailable: deps.labs.failures.map((f) => ({ id: f.id, file: f.file })),
       });
+      return true;
+    }
+    if (url.pathname === '/api/progress' && req.method === 'GET') {
+      const learnerId = deps.identity.ensure(req, res);
+      sendJson(res, 200, progressSummary(deps, learnerId));
+      return true;
+    }
+    const viewed = LESSON_VIEWED_ROUTE.exec(url.pathname);
+    if (viewed) {
+      if (req.method !== 'POST')
+        throw slipwayError('METHOD_NOT_ALLOWED', { method: req.method ?? '?' });
+      const learnerId = deps.identity.ensure(req, res);
+      deps.store.markLessonViewed(learnerId, viewed[1]!);
+      sendJson(res, 200, { ok: true });
       return true;
     }
     const m = LAB_ROUTE.exec(url.pathname);

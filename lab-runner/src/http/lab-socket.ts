@@ -176,12 +176,13 @@ export function serveLabSocket(
         else if (session.sandboxStatus.kind !== 'starting') connect();
         return;
       case 'hint':
+      case 'solution':
         if (session.lab.tasks.some((t) => t.id === msg.taskId)) {
           deps.store.recordLearnerEvent({
             learnerId: session.learnerId,
             labId: session.lab.id,
             taskId: msg.taskId,
-            kind: 'hint',
+            kind: msg.type,
           });
         }
         return;

@@ -34,6 +34,7 @@ tasks:
     description: Do one.
     hint: Think.
     check: checks/one.sh
+    solution: echo one
 `;
 
 describe('loadLabs', () => {
@@ -44,8 +45,17 @@ describe('loadLabs', () => {
     const lab = labs.get('good')!;
     expect(lab.title).toBe('Good lab');
     expect(lab.tasks[0]!.checkScript).toBe('pass');
-    expect(lab.solveScript).toBe('true');
+    // Without solve.sh, labs:test runs the tasks' solutions in order.
+    expect(lab.solveScript).toBe('set -e\necho one');
+    expect(lab.previews).toEqual([]);
     expect(lab.images.map((i) => i.tags)).toEqual([['nginx:latest']]);
+  });
+
+  it('uses solve.sh when the manifest names one, and reads previews', () => {
+    writeLab('solved', `${good}solve: solve.sh\npreviews:\n  - { port: 3000, title: UI }\n`);
+    const lab = loadLabs(join(root, 'labs'), images, root).labs.get('solved')!;
+    expect(lab.solveScript).toBe('true');
+    expect(lab.previews).toEqual([{ port: 3000, title: 'UI', path: '/' }]);
   });
 
   it('names the file, the field and what was expected; other labs still load', () => {

@@ -26,7 +26,9 @@ export interface Lab {
   sandbox: LabManifest['sandbox'];
   images: CourseImage[];
   setupScript: string | undefined;
+  /** solve.sh, or the tasks' solutions in order. */
   solveScript: string;
+  previews: LabManifest['previews'];
   tasks: LabTask[];
 }
 
@@ -136,7 +138,10 @@ export function loadLab(
     checkScript: readScript(t.check, `tasks[${i}].check`),
   }));
   const setupScript = m.setup === undefined ? undefined : readScript(m.setup, 'setup');
-  const solveScript = readScript(m.solve, 'solve');
+  const solveScript =
+    m.solve === undefined
+      ? ['set -e', ...m.tasks.map((t) => t.solution)].join('\n')
+      : readScript(m.solve, 'solve');
   if (problems.length > 0) return fail(problems);
 
   return {
@@ -149,6 +154,7 @@ export function loadLab(
     images: labImages,
     setupScript,
     solveScript,
+    previews: m.previews,
     tasks,
   };
 }

@@ -67,4 +67,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX learner_events_by_learner ON learner_events (learner_id, lab_id, at);
     `,
   },
+  {
+    version: 3,
+    name: 'lessons a learner has read',
+    sql: `
+      CREATE TABLE lesson_views (
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        lesson_id TEXT NOT NULL,
+        viewed_at TEXT NOT NULL,
+        PRIMARY KEY (learner_id, lesson_id)
+      );
+    `,
+  },
 ];

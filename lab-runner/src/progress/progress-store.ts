@@ -134,7 +134,7 @@ export class ProgressStore {
 
   /** Something the learner did that is not a check: for now, opening a hint. */
   recordLearnerEvent(
-    e: { learnerId: string; labId: string; taskId?: string; kind: 'hint' },
+    e: { learnerId: string; labId: string; taskId?: string; kind: 'hint' | 'solution' },
     now = new Date(),
   ): void {
     this.db
@@ -157,6 +157,32 @@ export class ProgressStore {
       kind: string;
       at: string;
     }>;
+  }
+
+  /** Every task this learner completed, in every lab. */
+  allCompletions(learnerId: string): Array<{ labId: string; taskId: string; completedAt: string }> {
+    return this.db
+      .prepare(
+        'SELECT lab_id AS labId, task_id AS taskId, completed_at AS completedAt FROM task_completions WHERE learner_id = ? ORDER BY completed_at',
+      )
+      .all(learnerId) as unknown as Array<{ labId: string; taskId: string; completedAt: string }>;
+  }
+
+  /** Records that a learner read a lesson to its end; the first time is kept. */
+  markLessonViewed(learnerId: string, lessonId: string, now = new Date()): void {
+    this.db
+      .prepare(
+        'INSERT INTO lesson_views (learner_id, lesson_id, viewed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      )
+      .run(learnerId, lessonId, now.toISOString());
+  }
+
+  lessonViews(learnerId: string): Array<{ lessonId: string; viewedAt: string }> {
+    return this.db
+      .prepare(
+        'SELECT lesson_id AS lessonId, viewed_at AS viewedAt FROM lesson_views WHERE learner_id = ? ORDER BY viewed_at',
+      )
+      .all(learnerId) as unknown as Array<{ lessonId: string; viewedAt: string }>;
   }
 
   sandboxStarted(

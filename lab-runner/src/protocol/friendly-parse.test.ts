@@ -12,6 +12,7 @@ const validLab = {
       description: 'Do it.',
       hint: 'Like this.',
       check: 'checks/one.sh',
+      solution: 'true',
     },
   ],
 };
@@ -21,7 +22,8 @@ describe('friendlyParse', () => {
     const r = friendlyParse(labManifestSchema, validLab);
     expect(r.ok).toBe(true);
     if (r.ok) {
-      expect(r.value.solve).toBe('solve.sh');
+      expect(r.value.solve).toBeUndefined();
+      expect(r.value.previews).toEqual([]);
       expect(r.value.tasks[0]!.timeout).toBe(10);
       expect(r.value.images).toEqual([]);
     }

@@ -36,6 +36,14 @@ export const taskSchema = z.strictObject({
   /** A script run inside the sandbox by the runner: exit 0 passes; exit 1 fails and its last
    * line of output is the reason shown to the learner. */
   check: relativeScript,
+  /** Shell commands that complete the task, shown behind "Show solution". They must be
+   * typeable into an interactive bash (no tab characters): the E2E suite types them. */
+  solution: z
+    .string()
+    .min(1)
+    .refine((s) => !s.includes('\t'), {
+      error: 'must not contain tab characters (bash would complete on them)',
+    }),
   /** Seconds before the check is killed (whole process group). */
   timeout: z.number().int().min(1).max(120).default(10),
 });
@@ -59,8 +67,19 @@ export const labManifestSchema = z
     images: z.array(slug).default([]),
     /** Runs once in a fresh sandbox, after its images are loaded. */
     setup: relativeScript.optional(),
-    /** Completes every task; labs:test and the E2E suite rely on it. */
-    solve: relativeScript.default('solve.sh'),
+    /** Completes every task for labs:test; without it, the tasks' solutions run in order. */
+    solve: relativeScript.optional(),
+    /** Ports served inside the sandbox that the lesson can open through the preview proxy. */
+    previews: z
+      .array(
+        z.strictObject({
+          port: z.int().min(1).max(65535),
+          title: z.string().min(1),
+          /** Where to open it, e.g. "/dashboards". */
+          path: z.string().startsWith('/').default('/'),
+        }),
+      )
+      .default([]),
     tasks: z.array(taskSchema).min(1),
   })
   .superRefine((lab, ctx) => {

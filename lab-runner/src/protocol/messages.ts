@@ -19,8 +19,9 @@ export const clientMessageSchema = z.discriminatedUnion(
     }),
     z.strictObject({ v, type: z.literal('check') }),
     z.strictObject({ v, type: z.literal('hint'), taskId: slug }),
+    z.strictObject({ v, type: z.literal('solution'), taskId: slug }),
   ],
-  { error: 'must be one of "input", "resize", "check", "hint"' },
+  { error: 'must be one of "input", "resize", "check", "hint", "solution"' },
 );
 
 export type ClientMessage = z.output<typeof clientMessageSchema>;

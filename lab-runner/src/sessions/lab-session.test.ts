@@ -85,6 +85,7 @@ const lab: Lab = {
   images: [{ name: 'nginx', source: 'slipway/course-nginx:latest', tags: ['nginx:latest'] }],
   setupScript: 'setup',
   solveScript: 'solve',
+  previews: [],
   tasks: [
     {
       id: 'one',
@@ -93,6 +94,7 @@ const lab: Lab = {
       hint: 'h',
       check: 'checks/one.sh',
       checkScript: 'check-one',
+      solution: 'one',
       timeout: 5,
     },
     {
@@ -102,6 +104,7 @@ const lab: Lab = {
       hint: 'h',
       check: 'checks/two.sh',
       checkScript: 'check-two',
+      solution: 'two',
       timeout: 5,
     },
   ],

@@ -121,6 +121,31 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
     c.close();
   });
 
+  it('summarises progress over every lab and the lessons read, for the sidebar', async () => {
+    const viewed = await fetch(
+      `${platform.url}/api/lessons/docker-fundamentals/images-and-containers/viewed`,
+      {
+        method: 'POST',
+        headers: { cookie },
+      },
+    );
+    expect(viewed.status).toBe(200);
+    const bad = await fetch(`${platform.url}/api/lessons/..%2Fetc/viewed`, {
+      method: 'POST',
+      headers: { cookie },
+    });
+    expect(bad.status).toBe(404);
+    const progress = await (
+      await fetch(`${platform.url}/api/progress`, { headers: { cookie } })
+    ).json();
+    expect(progress.labs['first-containers']).toMatchObject({
+      done: 5,
+      total: 5,
+      completedAt: expect.any(String),
+    });
+    expect(Object.keys(progress.lessons)).toEqual(['docker-fundamentals/images-and-containers']);
+  });
+
   it('keeps progress and the same sandbox across a runner restart', async () => {
     const before = (await leftovers(instance)).containers;
     expect(before).toHaveLength(1);
@@ -150,7 +175,7 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
       [
         { v: 1, type: 'explode' },
         1008,
-        'bad message: type: must be one of "input", "resize", "check", "hint"',
+        'bad message: type: must be one of "input", "resize", "check", "hint", "solution"',
       ],
       ['x'.repeat(MAX_FRAME_BYTES + 1), 1009, ''],
     ];

@@ -31,11 +31,13 @@ tasks:
     description: Run \`docker ps\` and look at **everything**.
     hint: Think about it.
     check: checks/one.sh
+    solution: echo one
   - id: two
     title: Task two
     description: Do two.
     hint: Think harder.
     check: checks/two.sh
+    solution: echo two
 `;
 
 /** Writes a lab that loads (checks, solve script and the nginx course image included). */
