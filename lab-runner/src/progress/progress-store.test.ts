@@ -104,9 +104,12 @@ describe('ProgressStore on a real SQLite file', () => {
   it('rolls a failing migration back and names it', () => {
     const db = openDatabase(':memory:');
     db.exec('DROP TABLE learner_events');
-    db.exec('DELETE FROM schema_migrations WHERE version = 2');
+    db.exec('DROP TABLE lesson_views');
+    db.exec('DELETE FROM schema_migrations WHERE version >= 2');
     db.exec('CREATE TABLE learner_events (x)');
     expect(() => migrate(db)).toThrow(/migration 2 \(learner events \(hints opened\)\) failed/);
+    // Nothing after the failed migration ran.
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'lesson_views'").get()).toBeUndefined();
     db.close();
   });
 });
