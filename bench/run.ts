@@ -27,7 +27,11 @@ const config = loadConfig(
   { ...process.env, SLIPWAY_PORT: '0', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_INSTANCE: instance },
   root,
 );
-const provider = new DockerSandboxProvider({ socketPath: config.dockerSocket, instance });
+const provider = new DockerSandboxProvider({
+  socketPath: config.dockerSocket,
+  instance,
+  mirrorContainer: config.mirrorContainer,
+});
 const LAB = 'first-containers';
 const RUNS = Number(process.env.BENCH_STARTS ?? 3);
 const KEYS = Number(process.env.BENCH_KEYS ?? 200);

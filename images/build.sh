@@ -84,6 +84,28 @@ if wanted sandbox; then
   build slipway/sandbox:latest "$IMAGES/sandbox"
 fi
 
+if wanted registry; then
+  step "Building the classroom mirror image"
+  build slipway/registry:latest "$IMAGES/registry"
+fi
+# The volume label makes it ours; docker run would create it unlabelled.
+docker volume inspect slipway-registry-data >/dev/null 2>&1 \
+  || docker volume create --label slipway.app=slipway --label slipway.kind=registry slipway-registry-data >/dev/null
+bash "$SLIPWAY_ROOT/scripts/ensure-registry.sh"
+MIRROR_PUSH="127.0.0.1:${SLIPWAY_REGISTRY_PORT:-5055}"
+
+# push NAME: every learner-facing tag of a course image, as library/<repo>:<tag> in the mirror.
+push() {
+  local name="$1" tag target
+  while read -r tag; do
+    [ -n "$tag" ] || continue
+    case "$tag" in */*) target="$MIRROR_PUSH/$tag" ;; *) target="$MIRROR_PUSH/library/$tag" ;; esac
+    docker tag "slipway/course-$name:latest" "$target"
+    docker push -q "$target" >/dev/null || die "pushing $target to the classroom mirror failed"
+    docker rmi "$target" >/dev/null
+  done < <(grep -v '^#' "$IMAGES/course/$name/tags" 2>/dev/null || echo "$name:latest")
+}
+
 step "Building course images"
 for dir in "$IMAGES"/course/*/; do
   name=$(basename "$dir")
@@ -96,6 +118,7 @@ for dir in "$IMAGES"/course/*/; do
   else
     build "slipway/course-$name:latest" "$dir"
   fi
+  push "$name"
 done
 
 # Old versions of our own images (they inherit the base's label); nothing else is touched.

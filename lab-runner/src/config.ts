@@ -38,6 +38,12 @@ export const settings = [
     doc: 'Label value separating runners (or test runs) that share one engine.',
   },
   {
+    env: 'SLIPWAY_MIRROR_CONTAINER',
+    key: 'mirrorContainer',
+    default: 'slipway-registry',
+    doc: 'Container of the classroom mirror (a registry of the course images) that sandboxes pull through; `none` for no mirror.',
+  },
+  {
     env: 'SLIPWAY_SANDBOX_IMAGE',
     key: 'sandboxImage',
     default: 'slipway/sandbox:latest',
@@ -136,6 +142,10 @@ const configSchema = z.object({
   instance: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { error: 'must be lowercase letters, digits and dashes' }),
+  mirrorContainer: z
+    .string()
+    .min(1)
+    .transform((v) => (v === 'none' ? undefined : v)),
   sandboxImage: z.string().min(1),
   sandboxMemory: byteSize,
   sandboxPids: int(64, 100_000),

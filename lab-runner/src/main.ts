@@ -45,6 +45,7 @@ export async function startPlatform(
   const provider = new DockerSandboxProvider({
     socketPath: config.dockerSocket,
     instance: config.instance,
+    mirrorContainer: config.mirrorContainer,
   });
   await provider.ping().then(
     () => logger.info('sandbox engine answers', { socket: config.dockerSocket }),

@@ -109,7 +109,9 @@ describe('ProgressStore on a real SQLite file', () => {
     db.exec('CREATE TABLE learner_events (x)');
     expect(() => migrate(db)).toThrow(/migration 2 \(learner events \(hints opened\)\) failed/);
     // Nothing after the failed migration ran.
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'lesson_views'").get()).toBeUndefined();
+    expect(
+      db.prepare("SELECT name FROM sqlite_master WHERE name = 'lesson_views'").get(),
+    ).toBeUndefined();
     db.close();
   });
 });

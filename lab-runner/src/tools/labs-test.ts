@@ -16,7 +16,11 @@ import { provisionSandbox, provisionSettings } from '../sessions/provision.ts';
 
 const config = loadConfig(process.env);
 const instance = `labs-test-${process.pid}`;
-const provider = new DockerSandboxProvider({ socketPath: config.dockerSocket, instance });
+const provider = new DockerSandboxProvider({
+  socketPath: config.dockerSocket,
+  instance,
+  mirrorContainer: config.mirrorContainer,
+});
 const checks = new CheckRunner(provider, { maxOutputBytes: config.checkOutputBytes });
 const loaded = loadLabs(config.labsDir, loadCourseImages(config.imagesDir));
 

@@ -11,7 +11,11 @@ import { engine, engineSocket, leftovers, newInstance, sweep } from './engine.ts
 
 const root = join(import.meta.dirname, '../../..');
 const instance = newInstance('provider');
-const provider = new DockerSandboxProvider({ socketPath: engineSocket, instance });
+const provider = new DockerSandboxProvider({
+  socketPath: engineSocket,
+  instance,
+  mirrorContainer: 'slipway-registry',
+});
 const checks = new CheckRunner(provider, { maxOutputBytes: 16_384 });
 const { labs } = loadLabs(join(root, 'labs'), loadCourseImages(join(root, 'images')), root);
 const lab = labs.get('first-containers') as Lab;
@@ -67,6 +71,28 @@ describe('a real sandbox on the user-namespaced engine', () => {
       expect.arrayContaining(['nginx:latest', 'redis:latest', 'debian:latest']),
     );
     expect(images.stdout).not.toContain('slipway/');
+  });
+
+  it('pulls course images through the classroom mirror, offline', async () => {
+    const r = await provider.exec(
+      sandbox.id,
+      {
+        cmd: [
+          'sh',
+          '-c',
+          'docker rmi -f redis:latest >/dev/null && docker pull -q redis:latest && docker image inspect -f ok redis:latest',
+        ],
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('ok');
+    const missing = await provider.exec(
+      sandbox.id,
+      { cmd: ['docker', 'pull', 'not-a-course-image:1'] },
+      { timeoutMs: 60_000 },
+    );
+    expect(missing.exitCode).not.toBe(0);
   });
 
   it('maps root inside to an unprivileged host uid', async () => {

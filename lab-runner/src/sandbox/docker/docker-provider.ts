@@ -28,6 +28,12 @@ export interface DockerProviderOptions {
   socketPath: string;
   /** Only sandboxes with this instance label are listed, watched or created. */
   instance: string;
+  /**
+   * Name of the classroom mirror container (a registry holding the course images). When it
+   * runs, each sandbox network gets it as `mirror` and the inner engine uses it as its
+   * registry mirror; when it does not, sandboxes simply have no mirror.
+   */
+  mirrorContainer?: string;
   /** Deadline for one engine call unless the caller gives its own. */
   callTimeoutMs?: number;
   cgroupRoot?: string;
@@ -53,6 +59,9 @@ function call<T>(target: object, method: string, options: object): Promise<T> {
   if (!fn) throw new Error(`dockerode has no method ${method}`);
   return fn.call(target, options);
 }
+
+/** How sandboxes' inner engines reach the classroom mirror on their own network. */
+const MIRROR_ALIAS = 'mirror';
 
 const names = (session: string) => ({
   container: `slipway-sbx-${session}`,
@@ -116,6 +125,7 @@ export class DockerSandboxProvider implements SandboxProvider {
           abortSignal: signal,
         } as Docker.NetworkCreateOptions),
       );
+      const mirrorArgs = await this.attachMirror(n.network, signal);
       await engineCall('creating the sandbox volume', () =>
         this.docker.createVolume({
           Name: n.volume,
@@ -129,7 +139,9 @@ export class DockerSandboxProvider implements SandboxProvider {
           Image: spec.image,
           Hostname: spec.hostname,
           Labels: toDockerLabels(spec.labels, 'sandbox'),
-          Env: [`SLIPWAY_DOCKERD_ARGS=${(spec.innerEngineArgs ?? []).join(' ')}`],
+          Env: [
+            `SLIPWAY_DOCKERD_ARGS=${[...mirrorArgs, ...(spec.innerEngineArgs ?? [])].join(' ')}`,
+          ],
           HostConfig: {
             ...DIND_HOST_CONFIG,
             CapAdd: [...DIND_HOST_CONFIG.CapAdd],
@@ -150,13 +162,50 @@ export class DockerSandboxProvider implements SandboxProvider {
         container.inspect({ abortSignal: signal }),
       );
       if (remap && inspected.State.Pid > 0) {
-        await delegateCgroups(inspected.State.Pid, remap, this.opts.cgroupRoot);
+        try {
+          await delegateCgroups(inspected.State.Pid, remap, this.opts.cgroupRoot);
+        } catch (err) {
+          // A sandbox that already exited has no cgroups left to hand over; the readiness
+          // wait reports its exit, which is the useful reason.
+          const now = await call<Docker.ContainerInspectInfo>(container, 'inspect', {
+            abortSignal: signal,
+          }).catch(() => undefined);
+          if (now?.State.Running) throw err;
+          return toInfo(now ?? inspected);
+        }
       }
       return toInfo(inspected);
     } catch (err) {
       await this.destroy(n.container).catch(() => {});
       throw translateEngineError(err, 'creating the sandbox');
     }
+  }
+
+  /** Connects the mirror to a sandbox network; returns the inner dockerd flags that use it. */
+  private async attachMirror(network: string, signal: AbortSignal): Promise<string[]> {
+    const name = this.opts.mirrorContainer;
+    if (!name) return [];
+    try {
+      const state = await call<{ State: { Running: boolean } }>(
+        this.docker.getContainer(name),
+        'inspect',
+        { abortSignal: signal },
+      );
+      if (!state.State.Running) return [];
+    } catch {
+      return [];
+    }
+    await engineCall('connecting the classroom mirror', () =>
+      call(this.docker.getNetwork(network), 'connect', {
+        Container: name,
+        EndpointConfig: { Aliases: [MIRROR_ALIAS] },
+        abortSignal: signal,
+      }),
+    );
+    return [
+      `--registry-mirror=http://${MIRROR_ALIAS}:5000`,
+      `--insecure-registry=${MIRROR_ALIAS}:5000`,
+    ];
   }
 
   async inspect(id: string, opts?: CallOptions): Promise<SandboxInfo | undefined> {
@@ -364,6 +413,14 @@ export class DockerSandboxProvider implements SandboxProvider {
     }
     if (!session) return;
     const n = names(session);
+    if (this.opts.mirrorContainer) {
+      // A network with the mirror still attached cannot be removed.
+      await call(this.docker.getNetwork(n.network), 'disconnect', {
+        Container: this.opts.mirrorContainer,
+        Force: true,
+        abortSignal: signal,
+      }).catch(() => {});
+    }
     for (const [what, fn] of [
       ['network', () => call(this.docker.getNetwork(n.network), 'remove', { abortSignal: signal })],
       ['volume', () => call(this.docker.getVolume(n.volume), 'remove', { abortSignal: signal })],
