@@ -82,6 +82,16 @@ export const catalogue = {
     (p) => `A message was larger than ${p.limit}.`,
     'Paste less text at once.',
   ),
+  PREVIEW_NO_SANDBOX: learner(
+    404,
+    () => 'Your sandbox for this lab is not running, so there is nothing to preview.',
+    'Start the lab on its lesson page, then reload this preview.',
+  ),
+  PREVIEW_UNREACHABLE: learner(
+    502,
+    (p) => `Nothing answers on port ${p.port} in your sandbox yet.`,
+    'Start the service and publish its port on the sandbox (for example -p 3000:3000), then reload.',
+  ),
   NOT_FOUND: learner(404, () => 'There is nothing at this address.', 'Go back to the course.'),
   METHOD_NOT_ALLOWED: learner(
     405,

@@ -9,6 +9,7 @@ import { clampSize } from '../terminal/resize.ts';
 import { type ApiDeps, findLab, handleApi } from './api.ts';
 import { serveLabSocket } from './lab-socket.ts';
 import { originAllowed } from './origin.ts';
+import { handlePreviewRequest, handlePreviewUpgrade } from './preview-proxy.ts';
 import { sendError } from './responses.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -47,12 +48,17 @@ export function createPlatformServer(deps: ServerDeps): PlatformServer {
   const alive = new WeakMap<object, boolean>();
 
   const server = createServer((req, res) => {
-    handleApi(req, res, deps)
+    handlePreviewRequest(req, res, deps)
+      .then((handled) => handled || handleApi(req, res, deps))
       .then((handled) => (handled ? undefined : serveStatic(deps.siteDir, req, res)))
       .catch((err) => sendError(res, err, logger, { path: req.url }));
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if ((req.url ?? '').startsWith('/preview/')) {
+      handlePreviewUpgrade(req, socket, head, deps).catch(() => socket.destroy());
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://x');
     const m = TERMINAL_ROUTE.exec(url.pathname);
     if (!m) {

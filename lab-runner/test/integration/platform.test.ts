@@ -121,6 +121,71 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
     c.close();
   });
 
+  it('previews a port of the learner’s own sandbox, and nobody else’s', async () => {
+    const page = await fetch(`${platform.url}/preview/first-containers/8080/`, {
+      headers: { cookie },
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Welcome to nginx!');
+    const bare = await fetch(`${platform.url}/preview/first-containers/8080`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
+    expect(bare.status).toBe(308);
+    expect(bare.headers.get('location')).toBe('/preview/first-containers/8080/');
+
+    const nothing = await fetch(`${platform.url}/preview/first-containers/9999/`, {
+      headers: { cookie },
+    });
+    expect(nothing.status).toBe(502);
+    expect(await nothing.text()).toContain('Nothing answers on port 9999 in your sandbox yet.');
+
+    const stranger = (await fetch(`${platform.url}/api/labs/first-containers`)).headers
+      .get('set-cookie')!
+      .split(';')[0]!;
+    const theirs = await fetch(`${platform.url}/preview/first-containers/8080/`, {
+      headers: { cookie: stranger },
+    });
+    expect(theirs.status).toBe(404);
+    expect(await theirs.text()).toContain('Your sandbox for this lab is not running');
+    expect((await fetch(`${platform.url}/preview/first-containers/8080/`)).status).toBe(401);
+  });
+
+  it('carries WebSocket upgrades through the preview, both ways', async () => {
+    const [name] = (await leftovers(instance)).containers;
+    const exec = await engine.getContainer(name!.replace(/^\//, '')).exec({
+      Cmd: [
+        'sh',
+        '-c',
+        "rm -f /tmp/f; mkfifo /tmp/f; (printf 'HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n\\r\\n'; cat /tmp/f) | timeout 20 nc -l -p 9000 > /tmp/f",
+      ],
+    });
+    await exec.start({ Detach: true });
+    await new Promise((r) => setTimeout(r, 500));
+    const { connect } = await import('node:net');
+    const port = Number(new URL(platform.url).port);
+    const sock = connect(port, '127.0.0.1');
+    let got = '';
+    sock.on('data', (d) => {
+      got += d.toString();
+    });
+    sock.write(
+      `GET /preview/first-containers/9000/socket HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${cookie}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
+    const until = Date.now() + 10_000;
+    while (!got.includes('101 Switching Protocols') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    sock.write('ping-through-preview');
+    while (!got.includes('ping-through-preview') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    sock.destroy();
+    expect(got).toContain('101 Switching Protocols');
+    // The sandbox saw the upgrade on its own path, without the learner's cookie.
+    expect(got).toContain('GET /socket HTTP/1.1');
+    expect(got).not.toContain('slipway_learner');
+    expect(got).toContain('ping-through-preview');
+  });
+
   it('summarises progress over every lab and the lessons read, for the sidebar', async () => {
     const viewed = await fetch(
       `${platform.url}/api/lessons/docker-fundamentals/images-and-containers/viewed`,

@@ -1,0 +1,69 @@
+import { LEARNER_COOKIE } from '../identity/learner-cookie.ts';
+
+/** A request for a port inside a learner's sandbox: `/preview/<labId>/<port>/<path>`. */
+export interface PreviewTarget {
+  labId: string;
+  port: number;
+  /** Path and query to ask the sandbox for, always starting with `/`. */
+  path: string;
+  /** The part of the URL that belongs to Slipway, e.g. `/preview/ocs-split/3000`. */
+  prefix: string;
+  /** True for `/preview/<lab>/<port>` without the slash: relative links need it. */
+  needsSlash: boolean;
+}
+
+const PREVIEW = /^\/preview\/([a-z0-9][a-z0-9-]{0,62})\/(\d{1,5})(\/.*)?$/;
+
+export function parsePreviewPath(url: string): PreviewTarget | undefined {
+  const q = url.indexOf('?');
+  const pathname = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q);
+  const m = PREVIEW.exec(pathname);
+  if (!m) return undefined;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return undefined;
+  const prefix = `/preview/${m[1]}/${port}`;
+  return {
+    labId: m[1]!,
+    port,
+    path: `${m[3] ?? '/'}${query}`,
+    prefix,
+    needsSlash: m[3] === undefined,
+  };
+}
+
+/** Keeps redirects inside the preview: `/login` becomes `/preview/<lab>/<port>/login`. */
+export function rewriteLocation(location: string, prefix: string, upstream: string): string {
+  if (location.startsWith('/') && !location.startsWith('//')) return `${prefix}${location}`;
+  try {
+    const u = new URL(location);
+    if (u.host === upstream) return `${prefix}${u.pathname}${u.search}${u.hash}`;
+  } catch {
+    // A relative location like `next` resolves against the preview URL by itself.
+  }
+  return location;
+}
+
+/** Scopes the app's cookies to its preview path so they cannot shadow Slipway's. */
+export function rewriteSetCookie(cookie: string, prefix: string): string {
+  const parts = cookie.split(';').map((p) => p.trim());
+  const rest = parts.slice(1).filter((p) => !/^path=/i.test(p) && !/^domain=/i.test(p));
+  const path =
+    parts
+      .slice(1)
+      .find((p) => /^path=/i.test(p))
+      ?.slice(5) ?? '/';
+  return [parts[0], ...rest, `Path=${prefix}${path.startsWith('/') ? path : `/${path}`}`].join(
+    '; ',
+  );
+}
+
+/** The learner's Slipway cookie is none of the previewed app's business. */
+export function withoutLearnerCookie(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const kept = header
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '' && !p.startsWith(`${LEARNER_COOKIE}=`));
+  return kept.length > 0 ? kept.join('; ') : undefined;
+}
