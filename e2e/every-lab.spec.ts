@@ -1,0 +1,68 @@
+import type { Page } from '@playwright/test';
+import { courseLabs } from './course.ts';
+import { expect, test } from './fixtures.ts';
+
+/**
+ * Every lab of the course, solved through the browser terminal the way a learner types:
+ * the lesson page, Start, one check before any work (its reason must say what is missing),
+ * then each task's solution typed line by line until the task turns green.
+ */
+const labs = courseLabs().filter((l) => l.id !== 'first-containers'); // has its own, finer spec
+
+async function typeLines(page: Page, lab: string, text: string) {
+  await page.locator(`[data-lab="${lab}"] [data-testid="lab-terminal"]`).click();
+  for (const line of text.replace(/\n$/, '').split('\n')) {
+    if (line !== '') await page.keyboard.insertText(line);
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(150);
+  }
+}
+
+for (const lab of labs) {
+  test(`solve ${lab.id} in the browser`, async ({ page }) => {
+    test.setTimeout(600_000);
+    const root = page.locator(`[data-lab="${lab.id}"]`);
+    await page.goto(lab.lesson);
+    await root.locator('[data-testid="lab-start"]').click();
+    await expect(root.locator('[data-testid="lab-status"]')).toHaveAttribute(
+      'data-phase',
+      'ready',
+      { timeout: 180_000 },
+    );
+    await expect(root.locator('.xterm-rows')).toContainText('learner@', { timeout: 30_000 });
+
+    // Nothing done yet: checking says, in words, what is missing for the first task.
+    const first = root.locator(`[data-testid="task-${lab.tasks[0]!.id}"]`);
+    await root.locator('[data-testid="lab-check"]').click();
+    await expect(first).toHaveAttribute('data-state', 'failing', { timeout: 60_000 });
+    const reason = (await first.locator('[data-testid="task-reason"]').textContent())?.trim() ?? '';
+    expect(reason.length).toBeGreaterThan(10);
+    expect(reason).not.toBe('This task is not done yet.');
+
+    for (const task of lab.tasks) {
+      await typeLines(page, lab.id, task.solution);
+      await expect(root.locator(`[data-testid="task-${task.id}"]`)).toHaveAttribute(
+        'data-state',
+        'passed',
+        {
+          timeout: 180_000,
+        },
+      );
+    }
+    await expect(root.locator('[data-testid="lab-progress"]')).toHaveText(
+      `${lab.tasks.length} of ${lab.tasks.length} tasks done`,
+    );
+
+    for (const preview of lab.previews) {
+      await root.locator(`[data-testid="lab-preview-${preview.port}"]`).click();
+      const frame = root.locator('[data-testid="lab-preview-frame"]');
+      await expect(frame).toBeVisible();
+      const body = frame.contentFrame().locator('body');
+      await expect(body).not.toContainText('Nothing answers', { timeout: 30_000 });
+      await expect(body).not.toBeEmpty();
+    }
+    await page.screenshot({ path: `test-results/lab-${lab.id}.png` });
+    // Free the sandbox for the next lab; progress stays.
+    expect((await page.request.post(`/api/labs/${lab.id}/reset`)).ok()).toBe(true);
+  });
+}
