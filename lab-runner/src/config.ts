@@ -92,6 +92,18 @@ export const settings = [
     doc: 'Output kept from one check run; the rest is dropped.',
   },
   {
+    env: 'SLIPWAY_RECORDING_MAX_BYTES',
+    key: 'recordingMaxBytes',
+    default: '5m',
+    doc: 'Size cap of one terminal recording (asciicast); past it the recording stops with a marker.',
+  },
+  {
+    env: 'SLIPWAY_RECORDING_RETENTION_DAYS',
+    key: 'recordingRetentionDays',
+    default: '30',
+    doc: 'Terminal recordings older than this are deleted (checked at start and every 6 hours).',
+  },
+  {
     env: 'SLIPWAY_LABS_DIR',
     key: 'labsDir',
     default: 'labs',
@@ -154,6 +166,8 @@ const configSchema = z.object({
   setupTimeoutMs: int(1000, 1_800_000),
   checkIntervalMs: int(250, 600_000),
   checkOutputBytes: int(256, 1_048_576),
+  recordingMaxBytes: byteSize,
+  recordingRetentionDays: z.coerce.number().positive().max(3650),
   labsDir: z.string().min(1),
   imagesDir: z.string().min(1),
   siteDir: z.string().min(1),

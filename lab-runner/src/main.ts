@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CheckRunner } from './checks/check-runner.ts';
 import { type Config, loadConfig } from './config.ts';
 import { consoleLogger, type Logger } from './errors/log.ts';
+import { EventBus } from './events/event-bus.ts';
 import { Identity } from './http/identity.ts';
 import { createPlatformServer } from './http/server.ts';
 import { LearnerCookies } from './identity/learner-cookie.ts';
@@ -11,6 +12,7 @@ import { loadCourseImages } from './labs/course-images.ts';
 import { loadLabs } from './labs/load-labs.ts';
 import { openDatabase } from './progress/database.ts';
 import { ProgressStore } from './progress/progress-store.ts';
+import { sweepRecordings } from './progress/recording-retention.ts';
 import { DockerSandboxProvider } from './sandbox/docker/docker-provider.ts';
 import { provisionSettings } from './sessions/provision.ts';
 import { SessionManager } from './sessions/session-manager.ts';
@@ -55,11 +57,14 @@ export async function startPlatform(
       }),
   );
   const checks = new CheckRunner(provider, { maxOutputBytes: config.checkOutputBytes });
+  const bus = new EventBus((err) => logger.error('event listener failed', err));
   const sessions = new SessionManager({
     provider,
     store,
     checks,
     logger,
+    bus,
+    recordings: { dir: join(config.dataDir, 'recordings'), maxBytes: config.recordingMaxBytes },
     settings: {
       ...provisionSettings(config),
       instance: config.instance,
@@ -83,6 +88,14 @@ export async function startPlatform(
   });
   const watching = new AbortController();
   void sessions.watch(provider, logger, watching.signal);
+  const sweep = () =>
+    sweepRecordings(store, config.recordingRetentionDays).then(
+      (n) => n > 0 && logger.info('old recordings deleted', { count: n }),
+      (err) => logger.error('recording retention sweep failed', err),
+    );
+  void sweep();
+  const sweeper = setInterval(sweep, 6 * 3_600_000);
+  sweeper.unref();
 
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -90,7 +103,8 @@ export async function startPlatform(
     url,
     async close() {
       watching.abort();
-      sessions.closeAll();
+      clearInterval(sweeper);
+      await sessions.closeAll();
       await shutdown();
       db.close();
     },

@@ -79,4 +79,30 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'commands run in lab terminals, terminal recordings',
+    sql: `
+      CREATE TABLE commands (
+        id INTEGER PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        lab_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        command TEXT NOT NULL,
+        exit_code INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL
+      );
+      CREATE INDEX commands_by_learner ON commands (learner_id, lab_id, finished_at);
+      CREATE TABLE recordings (
+        id INTEGER PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        lab_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        path TEXT NOT NULL UNIQUE,
+        started_at TEXT NOT NULL
+      );
+      CREATE INDEX recordings_by_learner ON recordings (learner_id, lab_id, started_at);
+    `,
+  },
 ];

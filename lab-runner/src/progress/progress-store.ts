@@ -185,6 +185,106 @@ export class ProgressStore {
       .all(learnerId) as unknown as Array<{ lessonId: string; viewedAt: string }>;
   }
 
+  recordCommand(c: {
+    learnerId: string;
+    labId: string;
+    sessionId: string;
+    command: string;
+    exitCode: number;
+    startedAt: Date;
+    finishedAt: Date;
+  }): void {
+    this.db
+      .prepare(
+        'INSERT INTO commands (learner_id, lab_id, session_id, command, exit_code, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        c.learnerId,
+        c.labId,
+        c.sessionId,
+        c.command,
+        c.exitCode,
+        c.startedAt.toISOString(),
+        c.finishedAt.toISOString(),
+      );
+  }
+
+  commands(
+    learnerId: string,
+    labId?: string,
+  ): Array<{
+    labId: string;
+    command: string;
+    exitCode: number;
+    startedAt: string;
+    finishedAt: string;
+  }> {
+    const sql = `SELECT lab_id AS labId, command, exit_code AS exitCode, started_at AS startedAt, finished_at AS finishedAt
+                 FROM commands WHERE learner_id = ?${labId ? ' AND lab_id = ?' : ''} ORDER BY id`;
+    const stmt = this.db.prepare(sql);
+    return (labId ? stmt.all(learnerId, labId) : stmt.all(learnerId)) as unknown as Array<{
+      labId: string;
+      command: string;
+      exitCode: number;
+      startedAt: string;
+      finishedAt: string;
+    }>;
+  }
+
+  recordingStarted(r: {
+    learnerId: string;
+    labId: string;
+    sessionId: string;
+    path: string;
+    startedAt: Date;
+  }): number {
+    const res = this.db
+      .prepare(
+        'INSERT INTO recordings (learner_id, lab_id, session_id, path, started_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(r.learnerId, r.labId, r.sessionId, r.path, r.startedAt.toISOString());
+    return Number(res.lastInsertRowid);
+  }
+
+  recordings(
+    learnerId: string,
+  ): Array<{ id: number; labId: string; sessionId: string; path: string; startedAt: string }> {
+    return this.db
+      .prepare(
+        'SELECT id, lab_id AS labId, session_id AS sessionId, path, started_at AS startedAt FROM recordings WHERE learner_id = ? ORDER BY started_at',
+      )
+      .all(learnerId) as unknown as Array<{
+      id: number;
+      labId: string;
+      sessionId: string;
+      path: string;
+      startedAt: string;
+    }>;
+  }
+
+  recording(
+    id: number,
+  ): { id: number; learnerId: string; labId: string; path: string; startedAt: string } | undefined {
+    return this.db
+      .prepare(
+        'SELECT id, learner_id AS learnerId, lab_id AS labId, path, started_at AS startedAt FROM recordings WHERE id = ?',
+      )
+      .get(id) as
+      | { id: number; learnerId: string; labId: string; path: string; startedAt: string }
+      | undefined;
+  }
+
+  /** Recordings that started before `before`, for the retention sweep. */
+  recordingsOlderThan(before: Date): Array<{ id: number; path: string }> {
+    return this.db
+      .prepare('SELECT id, path FROM recordings WHERE started_at < ?')
+      .all(before.toISOString()) as unknown as Array<{ id: number; path: string }>;
+  }
+
+  forgetRecording(id: number): void {
+    this.db.prepare('DELETE FROM recordings WHERE id = ?').run(id);
+  }
+
   sandboxStarted(
     s: { sessionId: string; learnerId: string; labId: string; sandboxId: string },
     now = new Date(),

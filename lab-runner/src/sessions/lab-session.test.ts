@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CheckRunner } from '../checks/check-runner.ts';
 import { silentLogger } from '../errors/log.ts';
+import { EventBus } from '../events/event-bus.ts';
 import type { Lab } from '../labs/load-labs.ts';
 import { openDatabase } from '../progress/database.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
@@ -119,6 +120,7 @@ function setup(
     store,
     checks: new CheckRunner(provider, { maxOutputBytes: 1024 }),
     logger: silentLogger,
+    bus: new EventBus(),
     settings: {
       instance: 'test',
       sandboxImage: 'img',
@@ -218,7 +220,7 @@ describe('LabSession', () => {
   it('adopts a running sandbox after a runner restart instead of creating one', async () => {
     const { provider, store, session } = setup();
     const first = await session.start();
-    session.close();
+    await session.close();
     const restarted = setup(provider, store);
     const adopted = await restarted.session.start();
     expect(adopted).toEqual(first);

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { CheckRunner } from '../checks/check-runner.ts';
 import { asSlipwayError, type SlipwayError, slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Lab } from '../labs/load-labs.ts';
 import type { ProgressStore } from '../progress/progress-store.ts';
 import {
@@ -12,15 +14,21 @@ import {
   type TaskStatus,
 } from '../protocol/index.ts';
 import type { SandboxLimits, SandboxProvider } from '../sandbox/provider.ts';
+import { AsciicastRecorder } from '../terminal/asciicast.ts';
+import type { CommandMark } from '../terminal/command-marks.ts';
 import { provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
 import { initialTaskStatuses, statusChanged } from './task-board.ts';
+import { TerminalHub } from './terminal-hub.ts';
 
 export interface LabSessionDeps {
   provider: SandboxProvider;
   store: ProgressStore;
   checks: CheckRunner;
   logger: Logger;
+  bus: EventBus;
+  /** Where terminal recordings go (one asciicast file per sandbox session); none when undefined. */
+  recordings?: { dir: string; maxBytes: number };
   settings: {
     instance: string;
     sandboxImage: string;
@@ -28,6 +36,8 @@ export interface LabSessionDeps {
     readyTimeoutMs: number;
     setupTimeoutMs: number;
     checkIntervalMs: number;
+    /** Terminal output kept for tabs that attach later. */
+    screenChars?: number;
   };
 }
 
@@ -62,11 +72,21 @@ export class LabSession {
   private commandTimer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   private rerun: CheckTrigger | undefined;
+  readonly terminal: TerminalHub;
+  private closed = false;
 
   constructor(learnerId: string, lab: Lab, deps: LabSessionDeps) {
     this.learnerId = learnerId;
     this.lab = lab;
     this.deps = deps;
+    this.terminal = new TerminalHub({
+      provider: deps.provider,
+      logger: deps.logger,
+      ringChars: deps.settings.screenChars ?? 64_000,
+      recorder: (sandbox, size) => this.newRecorder(sandbox, size),
+      onCommand: (mark) => this.commandRan(mark),
+      onShellEnded: (sandbox) => this.shellEnded(sandbox),
+    });
     const statuses = initialTaskStatuses(
       lab.tasks,
       deps.store.completions(learnerId, lab.id),
@@ -147,6 +167,8 @@ export class LabSession {
     this.bringUp(ready).then(
       (sandbox) => {
         this.status = { kind: 'ready', sandbox };
+        void this.terminal.start(sandbox);
+        this.publishSandbox('ready');
         this.broadcast({
           v: PROTOCOL_VERSION,
           type: 'status',
@@ -163,6 +185,7 @@ export class LabSession {
           learner: this.learnerId,
           lab: this.lab.id,
         });
+        this.publishSandbox('failed', error.message);
         this.fail(error, 'failed', error.toLearner().message);
         rejectReady(error);
       },
@@ -232,7 +255,7 @@ export class LabSession {
 
   /** Runs every unfinished task's check; overlapping requests coalesce into one rerun. */
   runChecks(trigger: CheckTrigger): Promise<void> {
-    if (this.status.kind !== 'ready') return Promise.resolve();
+    if (this.status.kind !== 'ready' || this.closed) return Promise.resolve();
     if (this.checking) {
       if (this.rerun === undefined || triggerRank[trigger] > triggerRank[this.rerun])
         this.rerun = trigger;
@@ -270,8 +293,9 @@ export class LabSession {
         });
       const at = new Date();
       const reason = outcome.passed ? undefined : outcome.reason;
+      let completedNow = false;
       try {
-        store.recordAttempt({
+        completedNow = store.recordAttempt({
           learnerId: this.learnerId,
           labId: this.lab.id,
           taskId: task.id,
@@ -299,6 +323,24 @@ export class LabSession {
             ...(reason ? { reason } : {}),
           };
       this.tasks.set(task.id, after);
+      const base = {
+        learnerId: this.learnerId,
+        labId: this.lab.id,
+        taskId: task.id,
+        at: at.toISOString(),
+      };
+      this.deps.bus.publish({
+        ...base,
+        kind: 'check-attempt',
+        passed: outcome.passed,
+        trigger,
+        durationMs: outcome.durationMs,
+        ...(reason ? { reason } : {}),
+      });
+      if (completedNow) this.deps.bus.publish({ ...base, kind: 'task-completed' });
+      if (statusChanged(before, after)) {
+        this.terminal.marker(outcome.passed ? `✓ ${task.id}` : `✗ ${task.id}: ${reason ?? ''}`);
+      }
       if (statusChanged(before, after) || trigger === 'click') {
         this.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
       }
@@ -328,6 +370,8 @@ export class LabSession {
     if (s.kind !== 'ready' || s.sandbox.sessionId !== sessionId) return;
     const error = slipwayError('SANDBOX_DIED', { detail });
     this.deps.store.sandboxEnded(sessionId, `died: ${detail}`);
+    void this.terminal.stop();
+    this.publishSandbox('stopped', detail);
     this.deps.logger.warn('sandbox died', {
       session: sessionId,
       detail,
@@ -352,6 +396,8 @@ export class LabSession {
     const current = this.status;
     this.status = { kind: 'none' };
     this.updatePolling();
+    await this.terminal.stop();
+    this.publishSandbox('stopped', 'reset by learner');
     if (current.kind === 'ready') {
       this.deps.store.sandboxEnded(current.sandbox.sessionId, 'reset by learner');
     }
@@ -370,9 +416,114 @@ export class LabSession {
     });
   }
 
-  close(): void {
+  /** The learner opened a task's hint or solution. */
+  opened(kind: 'hint' | 'solution', taskId: string): void {
+    if (!this.lab.tasks.some((t) => t.id === taskId)) return;
+    this.deps.store.recordLearnerEvent({
+      learnerId: this.learnerId,
+      labId: this.lab.id,
+      taskId,
+      kind,
+    });
+    this.deps.bus.publish({
+      kind,
+      learnerId: this.learnerId,
+      labId: this.lab.id,
+      taskId,
+      at: new Date().toISOString(),
+    });
+  }
+
+  private publishSandbox(
+    state: 'starting' | 'ready' | 'stopped' | 'failed',
+    detail?: string,
+  ): void {
+    this.deps.bus.publish({
+      kind: 'sandbox',
+      learnerId: this.learnerId,
+      labId: this.lab.id,
+      state,
+      at: new Date().toISOString(),
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  private commandRan(mark: CommandMark): void {
+    const s = this.status;
+    if (s.kind !== 'ready' || this.closed) return;
+    try {
+      this.deps.store.recordCommand({
+        learnerId: this.learnerId,
+        labId: this.lab.id,
+        sessionId: s.sandbox.sessionId,
+        ...mark,
+      });
+    } catch (err) {
+      this.deps.logger.error('could not record a command', err, { lab: this.lab.id });
+    }
+    this.deps.bus.publish({
+      kind: 'command',
+      learnerId: this.learnerId,
+      labId: this.lab.id,
+      command: mark.command,
+      exitCode: mark.exitCode,
+      startedAt: mark.startedAt.toISOString(),
+      at: mark.finishedAt.toISOString(),
+    });
+  }
+
+  private newRecorder(
+    sandbox: ReadySandbox,
+    size: { cols: number; rows: number },
+  ): AsciicastRecorder | undefined {
+    const rec = this.deps.recordings;
+    if (!rec) return undefined;
+    const now = new Date();
+    const path = join(
+      rec.dir,
+      this.learnerId,
+      this.lab.id,
+      `${sandbox.sessionId}-${now.getTime()}.cast`,
+    );
+    try {
+      this.deps.store.recordingStarted({
+        learnerId: this.learnerId,
+        labId: this.lab.id,
+        sessionId: sandbox.sessionId,
+        path,
+        startedAt: now,
+      });
+    } catch (err) {
+      this.deps.logger.error('could not register a recording', err, { lab: this.lab.id });
+      return undefined;
+    }
+    return new AsciicastRecorder(
+      { path, ...size, maxBytes: rec.maxBytes, title: `${this.lab.title} — ${this.learnerId}` },
+      now,
+    );
+  }
+
+  /** The shell ended: a dead sandbox ends the session's sandbox, a live one gets a new shell. */
+  private async shellEnded(sandbox: ReadySandbox): Promise<'respawn' | 'stop'> {
+    if (this.closed) return 'stop';
+    const info = await this.deps.provider.inspect(sandbox.id).catch(() => undefined);
+    if (info?.state === 'running') return 'respawn';
+    const detail = info?.exit?.oomKilled
+      ? 'it ran out of memory'
+      : info
+        ? `it exited with code ${info.exit?.code ?? '?'}`
+        : 'it was removed';
+    this.sandboxGone(sandbox.sessionId, detail);
+    return 'stop';
+  }
+
+  /** The runner is stopping: no more timers, shell or writes. The sandbox keeps running. */
+  async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.commandTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
+    await this.checking?.catch(() => {});
+    await this.terminal.stop();
   }
 }

@@ -67,7 +67,7 @@ export class SessionManager {
     }
   }
 
-  closeAll(): void {
-    for (const s of this.sessions.values()) s.close();
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.close()));
   }
 }

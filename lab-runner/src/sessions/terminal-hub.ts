@@ -1,0 +1,173 @@
+import { asSlipwayError, type SlipwayError, slipwayError } from '../errors/catalogue.ts';
+import type { Logger } from '../errors/log.ts';
+import type { SandboxProvider, Terminal } from '../sandbox/provider.ts';
+import type { AsciicastRecorder } from '../terminal/asciicast.ts';
+import { type CommandMark, CommandMarkExtractor } from '../terminal/command-marks.ts';
+import { OutputDecoder } from '../terminal/output-decoder.ts';
+import { OutputRing } from '../terminal/ring-buffer.ts';
+import type { ReadySandbox } from './lab-session.ts';
+
+/** Someone watching the terminal: a learner's tab, or an instructor's read-only shadow. */
+export interface TerminalView {
+  output(text: string): void;
+  error(e: SlipwayError): void;
+}
+
+export interface TerminalHubDeps {
+  provider: SandboxProvider;
+  logger: Logger;
+  /** Output kept for views that attach later (a reload, a second tab, a shadow). */
+  ringChars: number;
+  /** A recorder for a new shell session, or undefined not to record. */
+  recorder(
+    sandbox: ReadySandbox,
+    size: { cols: number; rows: number },
+  ): AsciicastRecorder | undefined;
+  onCommand(mark: CommandMark): void;
+  /** The shell ended: 'respawn' to open a new one, 'stop' when the sandbox itself is gone. */
+  onShellEnded(sandbox: ReadySandbox): Promise<'respawn' | 'stop'>;
+}
+
+const SHELL = ['bash', '-l'];
+const MAX_QUICK_RESPAWNS = 3;
+const MAX_PENDING_INPUT = 4096;
+
+/**
+ * The one shell of a learner's lab session. It outlives the pages that show it: tabs attach and
+ * detach, and each gets the recent screen first. Output also goes to the recording, and the
+ * shell's command marks to the session.
+ */
+export class TerminalHub {
+  private readonly deps: TerminalHubDeps;
+  private readonly views = new Set<TerminalView>();
+  private readonly ring: OutputRing;
+  private terminal: Terminal | undefined;
+  private sandbox: ReadySandbox | undefined;
+  private recorder: AsciicastRecorder | undefined;
+  private opening: Promise<void> | undefined;
+  private pending = '';
+  private size = { cols: 80, rows: 24 };
+  private quickExits = 0;
+
+  constructor(deps: TerminalHubDeps) {
+    this.deps = deps;
+    this.ring = new OutputRing(deps.ringChars);
+  }
+
+  get recording(): AsciicastRecorder | undefined {
+    return this.recorder;
+  }
+
+  /** Opens the shell of a ready sandbox (once; a new sandbox starts a new screen). */
+  start(sandbox: ReadySandbox): Promise<void> {
+    if (this.sandbox?.sessionId === sandbox.sessionId && (this.terminal || this.opening)) {
+      return this.opening ?? Promise.resolve();
+    }
+    if (this.sandbox?.sessionId !== sandbox.sessionId) {
+      this.ring.clear();
+      void this.recorder?.close();
+      this.recorder = this.deps.recorder(sandbox, this.size);
+    }
+    this.sandbox = sandbox;
+    this.opening = this.open(sandbox).finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private async open(sandbox: ReadySandbox): Promise<void> {
+    const started = Date.now();
+    let t: Terminal;
+    try {
+      t = await this.deps.provider.openTerminal(sandbox.id, { cmd: SHELL, ...this.size });
+    } catch (err) {
+      const e = asSlipwayError(err);
+      this.deps.logger.error('could not open a terminal', e, { sandbox: sandbox.id });
+      for (const v of this.views) v.error(e);
+      return;
+    }
+    if (this.sandbox !== sandbox) {
+      await t[Symbol.asyncDispose]();
+      return;
+    }
+    this.terminal = t;
+    const decoder = new OutputDecoder();
+    const marks = new CommandMarkExtractor();
+    t.stream.on('data', (chunk: Buffer) => {
+      const r = marks.push(decoder.push(chunk));
+      for (const m of r.marks) this.deps.onCommand(m);
+      if (r.text) this.emit(r.text);
+    });
+    t.stream.on('error', () => {});
+    t.stream.once('close', () => {
+      if (this.terminal !== t) return;
+      this.terminal = undefined;
+      void this.ended(sandbox, Date.now() - started);
+    });
+    if (this.pending) {
+      t.stream.write(this.pending);
+      this.pending = '';
+    }
+  }
+
+  private emit(text: string): void {
+    this.ring.append(text);
+    this.recorder?.output(text);
+    for (const v of this.views) v.output(text);
+  }
+
+  private async ended(sandbox: ReadySandbox, livedMs: number): Promise<void> {
+    // A shell also ends when its sandbox dies; the engine may need a moment to say so.
+    await new Promise((r) => setTimeout(r, 250));
+    if (this.sandbox !== sandbox) return;
+    if ((await this.deps.onShellEnded(sandbox)) === 'stop') return;
+    this.quickExits = livedMs < 2000 ? this.quickExits + 1 : 0;
+    if (this.quickExits > MAX_QUICK_RESPAWNS) {
+      const e = slipwayError('SANDBOX_START_FAILED', { reason: 'its shell keeps exiting' });
+      for (const v of this.views) v.error(e);
+      return;
+    }
+    this.emit('\r\n\x1b[2m[shell exited; starting a new one]\x1b[0m\r\n');
+    await this.start(sandbox);
+  }
+
+  /** Closes the shell and the recording (the sandbox is gone or being replaced). */
+  async stop(): Promise<void> {
+    const t = this.terminal;
+    this.terminal = undefined;
+    this.sandbox = undefined;
+    this.pending = '';
+    if (t) await Promise.resolve(t[Symbol.asyncDispose]()).catch(() => {});
+    await this.recorder?.close();
+    this.recorder = undefined;
+  }
+
+  /** Adds a view; it first gets the recent screen. */
+  attach(view: TerminalView): () => void {
+    const screen = this.ring.text();
+    if (screen) view.output(screen);
+    this.views.add(view);
+    return () => this.views.delete(view);
+  }
+
+  /** Keystrokes; kept briefly while the shell is opening. */
+  write(data: string): void {
+    if (this.terminal) this.terminal.stream.write(data);
+    else if (this.sandbox) this.pending = (this.pending + data).slice(-MAX_PENDING_INPUT);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (cols === this.size.cols && rows === this.size.rows) return;
+    this.size = { cols, rows };
+    this.recorder?.resize(cols, rows);
+    this.terminal?.resize(cols, rows).catch(() => {});
+  }
+
+  marker(label: string): void {
+    this.recorder?.marker(label);
+  }
+
+  screen(): string {
+    return this.ring.text();
+  }
+}

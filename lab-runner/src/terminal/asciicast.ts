@@ -1,0 +1,94 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface RecordingInfo {
+  path: string;
+  startedAt: Date;
+  bytes: number;
+  truncated: boolean;
+}
+
+/**
+ * Writes a terminal session as asciicast v2: a JSON header line, then `[seconds, code, data]`
+ * lines — "o" output, "r" resize ("COLSxROWS"), "m" markers (check results). Past `maxBytes`
+ * it writes one last marker saying so and records nothing more.
+ */
+export class AsciicastRecorder {
+  private stream: WriteStream | undefined;
+  private readonly started: number;
+  private written = 0;
+  private stopped = false;
+  readonly info: RecordingInfo;
+  private readonly opts: {
+    path: string;
+    cols: number;
+    rows: number;
+    maxBytes: number;
+    title: string;
+  };
+
+  constructor(
+    opts: { path: string; cols: number; rows: number; maxBytes: number; title: string },
+    now = new Date(),
+  ) {
+    this.opts = opts;
+    this.started = now.getTime();
+    this.info = { path: opts.path, startedAt: now, bytes: 0, truncated: false };
+  }
+
+  private write(line: string): void {
+    if (this.stopped) return;
+    if (!this.stream) {
+      mkdirSync(dirname(this.opts.path), { recursive: true });
+      this.stream = createWriteStream(this.opts.path, { flags: 'a' });
+      this.stream.on('error', () => {
+        this.stopped = true;
+      });
+      const header = JSON.stringify({
+        version: 2,
+        width: this.opts.cols,
+        height: this.opts.rows,
+        timestamp: Math.floor(this.started / 1000),
+        title: this.opts.title,
+        env: { TERM: 'xterm-256color', SHELL: '/bin/bash' },
+      });
+      this.stream.write(`${header}\n`);
+      this.written += header.length + 1;
+    }
+    const size = Buffer.byteLength(line) + 1;
+    if (this.written + size > this.opts.maxBytes) {
+      const note = JSON.stringify([this.elapsed(), 'm', 'recording stopped: size limit reached']);
+      this.stream.write(`${note}\n`);
+      this.written += note.length + 1;
+      this.info.truncated = true;
+      this.stopped = true;
+    } else {
+      this.stream.write(`${line}\n`);
+      this.written += size;
+    }
+    this.info.bytes = this.written;
+  }
+
+  private elapsed(now = Date.now()): number {
+    return Math.max(0, Math.round(now - this.started)) / 1000;
+  }
+
+  output(text: string, now = Date.now()): void {
+    if (text) this.write(JSON.stringify([this.elapsed(now), 'o', text]));
+  }
+
+  resize(cols: number, rows: number, now = Date.now()): void {
+    this.write(JSON.stringify([this.elapsed(now), 'r', `${cols}x${rows}`]));
+  }
+
+  marker(label: string, now = Date.now()): void {
+    this.write(JSON.stringify([this.elapsed(now), 'm', label]));
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    const s = this.stream;
+    this.stream = undefined;
+    if (s) await new Promise<void>((r) => s.end(() => r()));
+  }
+}
