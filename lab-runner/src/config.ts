@@ -104,6 +104,24 @@ export const settings = [
     doc: 'Terminal recordings older than this are deleted (checked at start and every 6 hours).',
   },
   {
+    env: 'SLIPWAY_STUCK_AFTER_MINUTES',
+    key: 'stuckAfterMinutes',
+    default: '10',
+    doc: 'A learner still at work with no progress for this long is shown as stuck.',
+  },
+  {
+    env: 'SLIPWAY_STUCK_FAILURES',
+    key: 'stuckFailures',
+    default: '5',
+    doc: 'A learner whose own checks on one task failed this many times is shown as stuck.',
+  },
+  {
+    env: 'SLIPWAY_CONTENT_DIR',
+    key: 'contentDir',
+    default: 'content',
+    doc: 'Folder of course modules and lessons (the class view reads which labs each module has).',
+  },
+  {
     env: 'SLIPWAY_LABS_DIR',
     key: 'labsDir',
     default: 'labs',
@@ -168,6 +186,9 @@ const configSchema = z.object({
   checkOutputBytes: int(256, 1_048_576),
   recordingMaxBytes: byteSize,
   recordingRetentionDays: z.coerce.number().positive().max(3650),
+  stuckAfterMinutes: z.coerce.number().positive().max(1440),
+  stuckFailures: int(1, 1000),
+  contentDir: z.string().min(1),
   labsDir: z.string().min(1),
   imagesDir: z.string().min(1),
   siteDir: z.string().min(1),
@@ -209,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined>, root = proce
     ...c,
     dataDir: resolve(root, c.dataDir),
     labsDir: resolve(root, c.labsDir),
+    contentDir: resolve(root, c.contentDir),
     imagesDir: resolve(root, c.imagesDir),
     siteDir: resolve(root, c.siteDir),
   };

@@ -1,6 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { InstructorStore } from './accounts/instructor-store.ts';
+import { DEFAULT_LOGIN_POLICY, FailureLog } from './accounts/login-policy.ts';
 import { CheckRunner } from './checks/check-runner.ts';
+import { courseOutline, type ModuleOutline } from './classes/class-labs.ts';
+import { ClassStore } from './classes/class-store.ts';
 import { type Config, loadConfig } from './config.ts';
 import { consoleLogger, type Logger } from './errors/log.ts';
 import { EventBus } from './events/event-bus.ts';
@@ -10,6 +14,7 @@ import { LearnerCookies } from './identity/learner-cookie.ts';
 import { loadOrCreateSecret } from './identity/secret.ts';
 import { loadCourseImages } from './labs/course-images.ts';
 import { loadLabs } from './labs/load-labs.ts';
+import { ActivityStore } from './progress/activity-store.ts';
 import { openDatabase } from './progress/database.ts';
 import { ProgressStore } from './progress/progress-store.ts';
 import { sweepRecordings } from './progress/recording-retention.ts';
@@ -72,7 +77,34 @@ export async function startPlatform(
     },
   });
 
+  const classes = new ClassStore(db);
+  let outline: ModuleOutline[] = [];
+  try {
+    outline = courseOutline(config.contentDir, labs);
+  } catch (err) {
+    logger.error('the course content could not be read; classes will list no labs', err);
+  }
+  const instructorApi = {
+    instructors: new InstructorStore(db),
+    classes,
+    activity: new ActivityStore(db),
+    sessions,
+    store,
+    bus,
+    logger,
+    outline: () => outline,
+    stuckPolicy: {
+      noProgressMs: config.stuckAfterMinutes * 60_000,
+      failures: config.stuckFailures,
+      activeWithinMs: Math.max(15, config.stuckAfterMinutes * 1.5) * 60_000,
+    },
+    failures: new FailureLog(DEFAULT_LOGIN_POLICY.windowMs),
+    cookieSecure: config.cookieSecure,
+  };
+
   const { server, shutdown } = createPlatformServer({
+    classes,
+    instructorApi,
     labs,
     sessions,
     provider,

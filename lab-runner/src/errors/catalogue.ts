@@ -92,6 +92,36 @@ export const catalogue = {
     (p) => `Nothing answers on port ${p.port} in your sandbox yet.`,
     'Start the service and publish its port on the sandbox (for example -p 3000:3000), then reload.',
   ),
+  LOGIN_FAILED: learner(
+    401,
+    () => 'That username and password do not match.',
+    'Check both and try again.',
+  ),
+  LOGIN_THROTTLED: learner(
+    429,
+    (p) => `Too many failed logins. Try again in ${p.wait}.`,
+    'Wait, then try again; ask the administrator to reset the password if you forgot it.',
+  ),
+  INSTRUCTOR_ONLY: learner(
+    401,
+    () => 'Please log in as an instructor.',
+    'Open /instructor/ and log in.',
+  ),
+  BAD_REQUEST: learner(
+    400,
+    (p) => `The request is not valid: ${p.detail}.`,
+    'Check the form and try again.',
+  ),
+  CLASS_NOT_FOUND: learner(
+    404,
+    () => 'There is no such class.',
+    'Check the join code or link with your instructor.',
+  ),
+  LEARNER_NOT_FOUND: learner(
+    404,
+    () => 'There is no such learner in this class.',
+    'Pick a learner from the class view.',
+  ),
   NOT_FOUND: learner(404, () => 'There is nothing at this address.', 'Go back to the course.'),
   METHOD_NOT_ALLOWED: learner(
     405,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClassStore } from '../classes/class-store.ts';
 import { slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
 import type { Lab, LoadedLabs } from '../labs/load-labs.ts';
@@ -6,12 +7,16 @@ import type { ProgressStore } from '../progress/progress-store.ts';
 import type { SandboxProvider } from '../sandbox/provider.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import type { Identity } from './identity.ts';
+import { handleInstructorApi, type InstructorApiDeps } from './instructor-api.ts';
+import { handleJoinApi } from './join-api.ts';
 import { originAllowed } from './origin.ts';
 import { sendError, sendJson } from './responses.ts';
 
 export interface ApiDeps {
   labs: LoadedLabs;
   store: ProgressStore;
+  classes: ClassStore;
+  instructorApi: InstructorApiDeps;
   sessions: SessionManager;
   provider: SandboxProvider;
   identity: Identity;
@@ -89,6 +94,8 @@ export async function handleApi(
       });
       return true;
     }
+    if (await handleInstructorApi(req, res, url.pathname, deps.instructorApi)) return true;
+    if (await handleJoinApi(req, res, url.pathname, deps)) return true;
     if (url.pathname === '/api/progress' && req.method === 'GET') {
       const learnerId = deps.identity.ensure(req, res);
       sendJson(res, 200, progressSummary(deps, learnerId));

@@ -2,12 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { asSlipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
 
+/** Sends a JSON response; returns true so a route can `return sendJson(...)`. */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
-): void {
+): true {
   const data = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -16,6 +17,7 @@ export function sendJson(
     ...headers,
   });
   res.end(data);
+  return true;
 }
 
 /** Ends a request with an error from the catalogue; system errors are logged with their stack. */

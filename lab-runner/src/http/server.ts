@@ -11,6 +11,7 @@ import { serveLabSocket } from './lab-socket.ts';
 import { originAllowed } from './origin.ts';
 import { handlePreviewRequest, handlePreviewUpgrade } from './preview-proxy.ts';
 import { sendError } from './responses.ts';
+import { SHADOW_ROUTE, serveShadow } from './shadow-socket.ts';
 import { serveStatic } from './static-files.ts';
 
 export interface ServerDeps extends ApiDeps {
@@ -60,6 +61,18 @@ export function createPlatformServer(deps: ServerDeps): PlatformServer {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://x');
+    if (SHADOW_ROUTE.test(url.pathname)) {
+      if (!originAllowed(req, deps.allowedOrigins)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        alive.set(ws, true);
+        ws.on('pong', () => alive.set(ws, true));
+        serveShadow(ws, req, { ...deps.instructorApi, sessions: deps.sessions });
+      });
+      return;
+    }
     const m = TERMINAL_ROUTE.exec(url.pathname);
     if (!m) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');

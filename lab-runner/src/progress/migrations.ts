@@ -105,4 +105,38 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX recordings_by_learner ON recordings (learner_id, lab_id, started_at);
     `,
   },
+  {
+    version: 5,
+    name: 'instructors, their sessions, classes and members',
+    sql: `
+      CREATE TABLE instructors (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE instructor_sessions (
+        token_hash TEXT PRIMARY KEY,
+        instructor_id TEXT NOT NULL REFERENCES instructors(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE TABLE classes (
+        id TEXT PRIMARY KEY,
+        instructor_id TEXT NOT NULL REFERENCES instructors(id),
+        name TEXT NOT NULL,
+        modules TEXT NOT NULL,
+        join_code TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE class_members (
+        class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        display_name TEXT NOT NULL,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (class_id, learner_id)
+      );
+      CREATE INDEX class_members_by_learner ON class_members (learner_id);
+    `,
+  },
 ];

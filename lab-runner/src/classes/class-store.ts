@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+
+export interface ClassInfo {
+  id: string;
+  instructorId: string;
+  name: string;
+  modules: string[];
+  joinCode: string;
+  createdAt: string;
+}
+
+export interface Member {
+  learnerId: string;
+  displayName: string;
+  joinedAt: string;
+}
+
+/** Join codes avoid look-alike characters so they can be read aloud and typed. */
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export function newJoinCode(): string {
+  const bytes = randomBytes(8);
+  return Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+}
+
+type Row = {
+  id: string;
+  instructorId: string;
+  name: string;
+  modules: string;
+  joinCode: string;
+  createdAt: string;
+};
+const toClass = (r: Row): ClassInfo => ({ ...r, modules: JSON.parse(r.modules) as string[] });
+const SELECT =
+  'SELECT id, instructor_id AS instructorId, name, modules, join_code AS joinCode, created_at AS createdAt FROM classes';
+
+export class ClassStore {
+  private readonly db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  create(instructorId: string, name: string, modules: string[], now = new Date()): ClassInfo {
+    const c: ClassInfo = {
+      id: randomBytes(9).toString('base64url'),
+      instructorId,
+      name,
+      modules,
+      joinCode: newJoinCode(),
+      createdAt: now.toISOString(),
+    };
+    this.db
+      .prepare(
+        'INSERT INTO classes (id, instructor_id, name, modules, join_code, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(c.id, c.instructorId, c.name, JSON.stringify(c.modules), c.joinCode, c.createdAt);
+    return c;
+  }
+
+  /** A class only if it belongs to this instructor: others' classes do not exist for them. */
+  ownedBy(classId: string, instructorId: string): ClassInfo | undefined {
+    const r = this.db
+      .prepare(`${SELECT} WHERE id = ? AND instructor_id = ?`)
+      .get(classId, instructorId) as Row | undefined;
+    return r && toClass(r);
+  }
+
+  listFor(instructorId: string): ClassInfo[] {
+    return (
+      this.db
+        .prepare(`${SELECT} WHERE instructor_id = ? ORDER BY created_at DESC`)
+        .all(instructorId) as unknown as Row[]
+    ).map(toClass);
+  }
+
+  byJoinCode(code: string): ClassInfo | undefined {
+    const r = this.db.prepare(`${SELECT} WHERE join_code = ?`).get(code.toUpperCase()) as
+      | Row
+      | undefined;
+    return r && toClass(r);
+  }
+
+  /** Adds (or renames) a member; their existing progress is theirs already, by learner id. */
+  join(classId: string, learnerId: string, displayName: string, now = new Date()): void {
+    this.db
+      .prepare(
+        `INSERT INTO class_members (class_id, learner_id, display_name, joined_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (class_id, learner_id) DO UPDATE SET display_name = excluded.display_name`,
+      )
+      .run(classId, learnerId, displayName, now.toISOString());
+  }
+
+  members(classId: string): Member[] {
+    return this.db
+      .prepare(
+        'SELECT learner_id AS learnerId, display_name AS displayName, joined_at AS joinedAt FROM class_members WHERE class_id = ? ORDER BY display_name COLLATE NOCASE',
+      )
+      .all(classId) as unknown as Member[];
+  }
+
+  isMember(classId: string, learnerId: string): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM class_members WHERE class_id = ? AND learner_id = ?')
+        .get(classId, learnerId) !== undefined
+    );
+  }
+
+  classesOf(learnerId: string): Array<{ id: string; name: string; displayName: string }> {
+    return this.db
+      .prepare(
+        'SELECT c.id, c.name, m.display_name AS displayName FROM class_members m JOIN classes c ON c.id = m.class_id WHERE m.learner_id = ? ORDER BY m.joined_at',
+      )
+      .all(learnerId) as unknown as Array<{ id: string; name: string; displayName: string }>;
+  }
+}

@@ -1,0 +1,81 @@
+import { labsFor, type ModuleOutline } from '../classes/class-labs.ts';
+import type { ClassInfo, ClassStore } from '../classes/class-store.ts';
+import { completionCounts, type LabOutline, type RosterRow, rosterRow } from '../classes/roster.ts';
+import type { StuckPolicy } from '../classes/stuck.ts';
+import type { ActivityStore } from '../progress/activity-store.ts';
+import type { SessionManager } from '../sessions/session-manager.ts';
+
+export interface ClassViewDeps {
+  classes: ClassStore;
+  activity: ActivityStore;
+  sessions: SessionManager;
+  outline: () => readonly ModuleOutline[];
+  stuckPolicy: StuckPolicy;
+}
+
+export interface ClassView {
+  class: Pick<ClassInfo, 'id' | 'name' | 'joinCode' | 'modules' | 'createdAt'>;
+  labs: LabOutline[];
+  rows: RosterRow[];
+  counts: Record<string, Record<string, number>>;
+}
+
+function sandboxState(deps: ClassViewDeps, learnerId: string) {
+  return (labId: string) => deps.sessions.find(learnerId, labId)?.sandboxStatus.kind ?? 'none';
+}
+
+export function learnerRow(
+  deps: ClassViewDeps,
+  labs: readonly LabOutline[],
+  m: { learnerId: string; displayName: string; joinedAt: string },
+  now = Date.now(),
+): RosterRow {
+  return rosterRow(
+    m,
+    labs,
+    deps.activity.activity(m.learnerId),
+    sandboxState(deps, m.learnerId),
+    now,
+    deps.stuckPolicy,
+  );
+}
+
+/** The whole class view: who is where, task by task, and where the class stalls. */
+export function classView(deps: ClassViewDeps, c: ClassInfo, now = Date.now()): ClassView {
+  const labs = labsFor(c.modules, deps.outline());
+  const rows = deps.classes.members(c.id).map((m) => learnerRow(deps, labs, m, now));
+  return {
+    class: {
+      id: c.id,
+      name: c.name,
+      joinCode: c.joinCode,
+      modules: c.modules,
+      createdAt: c.createdAt,
+    },
+    labs,
+    rows,
+    counts: completionCounts(rows, labs),
+  };
+}
+
+const csvCell = (v: string) =>
+  /[",\n\r]/.test(v) || /^[=+\-@]/.test(v)
+    ? `"${v.replaceAll('"', '""').replace(/^([=+\-@])/, "'$1")}"`
+    : v;
+
+/** One line per learner, one column per task holding the completion time (empty if not done). */
+export function classCsv(view: ClassView): string {
+  const taskCols = view.labs.flatMap((l) => l.tasks.map((t) => ({ lab: l.id, task: t.id })));
+  const header = [
+    'learner',
+    'learner_id',
+    'joined_at',
+    'tasks_done',
+    ...taskCols.map((c) => `${c.lab}/${c.task}`),
+  ];
+  const lines = view.rows.map((r) => {
+    const cells = taskCols.map((c) => r.cells[c.lab]?.[c.task]?.completedAt ?? '');
+    return [r.displayName, r.learnerId, r.joinedAt, String(cells.filter(Boolean).length), ...cells];
+  });
+  return `${[header, ...lines].map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,41 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClassStore } from '../classes/class-store.ts';
+import { slipwayError } from '../errors/catalogue.ts';
+import { joinBodySchema } from '../protocol/index.ts';
+import type { Identity } from './identity.ts';
+import { readJson } from './request-body.ts';
+import { sendJson } from './responses.ts';
+
+const JOIN_CODE = /^\/api\/join\/([A-Za-z0-9]{8})$/;
+
+/** Learners joining classes: look a code up, join with a display name, list their classes. */
+export async function handleJoinApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  deps: { classes: ClassStore; identity: Identity },
+): Promise<boolean> {
+  if (path === '/api/me' && req.method === 'GET') {
+    const learnerId = deps.identity.ensure(req, res);
+    sendJson(res, 200, { classes: deps.classes.classesOf(learnerId) });
+    return true;
+  }
+  if (path === '/api/join' && req.method === 'POST') {
+    const body = await readJson(req, joinBodySchema);
+    const c = deps.classes.byJoinCode(body.code);
+    if (!c) throw slipwayError('CLASS_NOT_FOUND');
+    // The learner keeps their id, so everything they did before joining comes with them.
+    const learnerId = deps.identity.ensure(req, res);
+    deps.classes.join(c.id, learnerId, body.displayName);
+    sendJson(res, 200, { classId: c.id, name: c.name, displayName: body.displayName });
+    return true;
+  }
+  const m = JOIN_CODE.exec(path);
+  if (m && req.method === 'GET') {
+    const c = deps.classes.byJoinCode(m[1]!);
+    if (!c) throw slipwayError('CLASS_NOT_FOUND');
+    sendJson(res, 200, { name: c.name });
+    return true;
+  }
+  return false;
+}

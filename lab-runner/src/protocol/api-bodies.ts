@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { slug } from './lab-manifest.ts';
+
+/** Bodies of the JSON API's POST requests. */
+export const loginBodySchema = z.strictObject({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(1000),
+});
+
+export const createClassBodySchema = z.strictObject({
+  name: z.string().trim().min(2).max(100),
+  modules: z.array(slug).min(1, { error: 'pick at least one module' }),
+});
+
+export const joinBodySchema = z.strictObject({
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{8}$/, { error: 'a join code is 8 letters and digits' }),
+  displayName: z.string().trim().min(1, { error: 'tell your instructor who you are' }).max(60),
+});
