@@ -1,6 +1,6 @@
 import { test as base } from '@playwright/test';
 import { sweep } from '../lab-runner/test/integration/engine.ts';
-import { RunnerProcess } from './runner-process.ts';
+import { RunnerProcess } from '../lab-runner/test/integration/runner-process.ts';
 
 /** One real platform process per worker; every sandbox it made is removed afterwards. */
 export const test = base.extend<{ platform: RunnerProcess }, { runner: RunnerProcess }>({

@@ -77,6 +77,12 @@ export const catalogue = {
     (p) => `The lab connection received a message it does not understand: ${p.detail}.`,
     'Reload the page. If you are writing a client, see the protocol schema.',
   ),
+  TOO_MANY_MESSAGES: learner(
+    429,
+    () =>
+      'The lab connection is receiving messages faster than it can take them; some were dropped.',
+    'Paste less at once. If this keeps happening, reload the page.',
+  ),
   MESSAGE_TOO_BIG: learner(
     413,
     (p) => `A message was larger than ${p.limit}.`,

@@ -11,6 +11,11 @@ import {
 import type { LabSession } from '../sessions/lab-session.ts';
 import { truncateUtf8 } from '../terminal/output-decoder.ts';
 import { clampSize } from '../terminal/resize.ts';
+import { TokenBucket } from '../terminal/token-bucket.ts';
+
+const OUTPUT_BATCH_MS = 8;
+/** Messages a page may send: plenty for typing and pasting, not for a flood. */
+const INPUT_RATE = { perSecond: 200, burst: 400, dropLimit: 5000 };
 
 export interface LabSocketDeps {
   logger: Logger;
@@ -38,13 +43,47 @@ export function serveLabSocket(
   send(session.statusMessage());
   const unsubscribe = session.subscribe(send);
   session.terminal.resize(size.cols, size.rows);
+  // Output is batched for a few milliseconds: a flood becomes a few large frames, not
+  // thousands of small ones.
+  let batch = '';
+  let flushTimer: NodeJS.Timeout | undefined;
+  let unacked = 0;
+  let acking = false;
+  const flush = () => {
+    flushTimer = undefined;
+    if (!batch) return;
+    send({ v: PROTOCOL_VERSION, type: 'output', data: batch });
+    unacked += batch.length;
+    batch = '';
+  };
   const detach = session.terminal.attach({
-    output: (data) => send({ v: PROTOCOL_VERSION, type: 'output', data }),
+    output: (data) => {
+      batch += data;
+      flushTimer ??= setTimeout(flush, OUTPUT_BATCH_MS);
+    },
     error: sendError,
+    // Pages that acknowledge what they showed are measured by that; others by the socket.
+    pressure: () => batch.length + Math.max(acking ? unacked : 0, ws.bufferedAmount),
+    takenOver: () => {
+      send({
+        v: PROTOCOL_VERSION,
+        type: 'taken-over',
+        message: 'This lab was opened in another tab or window.',
+      });
+      ws.close(CloseCode.takenOver, 'This lab was opened in another tab or window.');
+    },
   });
   session.start().catch(() => {}); // The session tells every subscriber why it failed.
 
+  const bucket = new TokenBucket(INPUT_RATE.perSecond, INPUT_RATE.burst, Date.now());
+  let dropped = 0;
   ws.on('message', (raw, isBinary) => {
+    if (!bucket.take(Date.now())) {
+      // A flood of messages: drop them, and give up on a client that does not stop.
+      if (++dropped === 1) sendError(slipwayError('TOO_MANY_MESSAGES'));
+      if (dropped > INPUT_RATE.dropLimit) badMessage('too many messages per second');
+      return;
+    }
     if (isBinary) return badMessage('binary frames are not accepted');
     let json: unknown;
     try {
@@ -78,6 +117,11 @@ export function serveLabSocket(
       case 'solution':
         session.opened(msg.type, msg.taskId);
         return;
+      case 'ack':
+        acking = true;
+        unacked = Math.max(0, unacked - msg.chars);
+        session.terminal.relieve();
+        return;
     }
   });
 
@@ -90,6 +134,7 @@ export function serveLabSocket(
   }
 
   ws.on('close', () => {
+    clearTimeout(flushTimer);
     unsubscribe();
     detach();
   });

@@ -274,6 +274,14 @@ export class ProgressStore {
       | undefined;
   }
 
+  recordingForSession(sessionId: string): { path: string; startedAt: string } | undefined {
+    return this.db
+      .prepare(
+        'SELECT path, started_at AS startedAt FROM recordings WHERE session_id = ? ORDER BY id DESC LIMIT 1',
+      )
+      .get(sessionId) as { path: string; startedAt: string } | undefined;
+  }
+
   /** Recordings that started before `before`, for the retention sweep. */
   recordingsOlderThan(before: Date): Array<{ id: number; path: string }> {
     return this.db

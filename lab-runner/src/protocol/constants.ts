@@ -21,6 +21,13 @@ export const CloseCode = {
   tooBig: 1009,
   serverError: 1011,
   notSignedIn: 4401,
+  /** The learner opened the same lab in another tab, which took the terminal over. */
+  takenOver: 4409,
   unknownLab: 4404,
   labUnavailable: 4503,
 } as const;
+
+/** Flow control: output is held back while a page has this much unacknowledged output… */
+export const OUTPUT_HIGH_WATER = 256 * 1024;
+/** …and resumes once it is below this. */
+export const OUTPUT_LOW_WATER = 64 * 1024;

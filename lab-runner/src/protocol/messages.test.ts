@@ -15,7 +15,10 @@ describe('client messages', () => {
   it('rejects an unknown type with the list of known ones', () => {
     const r = parse({ v: 1, type: 'shutdown' });
     expect(r.ok ? [] : r.problems).toEqual([
-      { field: 'type', expected: 'must be one of "input", "resize", "check", "hint", "solution"' },
+      {
+        field: 'type',
+        expected: 'must be one of "input", "resize", "check", "hint", "solution", "ack"',
+      },
     ]);
   });
 

@@ -20,8 +20,10 @@ export const clientMessageSchema = z.discriminatedUnion(
     z.strictObject({ v, type: z.literal('check') }),
     z.strictObject({ v, type: z.literal('hint'), taskId: slug }),
     z.strictObject({ v, type: z.literal('solution'), taskId: slug }),
+    /** Flow control: how many characters of output the page has written to its terminal. */
+    z.strictObject({ v, type: z.literal('ack'), chars: z.int().min(0).max(1_000_000_000) }),
   ],
-  { error: 'must be one of "input", "resize", "check", "hint", "solution"' },
+  { error: 'must be one of "input", "resize", "check", "hint", "solution", "ack"' },
 );
 
 export type ClientMessage = z.output<typeof clientMessageSchema>;
@@ -65,6 +67,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     task: taskStatusSchema,
     trigger: z.enum(['start', 'poll', 'command', 'click']),
   }),
+  /** This lab was opened in another tab; this one stops receiving the terminal. */
+  z.strictObject({ v, type: z.literal('taken-over'), message: z.string() }),
   z.strictObject({
     v,
     type: z.literal('error'),

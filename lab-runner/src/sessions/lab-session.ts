@@ -14,7 +14,7 @@ import {
   type TaskStatus,
 } from '../protocol/index.ts';
 import type { SandboxLimits, SandboxProvider } from '../sandbox/provider.ts';
-import { AsciicastRecorder } from '../terminal/asciicast.ts';
+import { AsciicastRecorder, readCastTail } from '../terminal/asciicast.ts';
 import type { CommandMark } from '../terminal/command-marks.ts';
 import { provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
@@ -167,7 +167,7 @@ export class LabSession {
     this.bringUp(ready).then(
       (sandbox) => {
         this.status = { kind: 'ready', sandbox };
-        void this.terminal.start(sandbox);
+        void this.terminal.start(sandbox, this.previousScreen(sandbox));
         this.publishSandbox('ready');
         this.broadcast({
           v: PROTOCOL_VERSION,
@@ -472,12 +472,27 @@ export class LabSession {
     });
   }
 
+  /** The screen of an adopted sandbox's shell, from the end of its recording. */
+  private previousScreen(sandbox: ReadySandbox): string {
+    const existing = this.deps.store.recordingForSession(sandbox.sessionId);
+    return existing ? readCastTail(existing.path, this.deps.settings.screenChars ?? 64_000) : '';
+  }
+
   private newRecorder(
     sandbox: ReadySandbox,
     size: { cols: number; rows: number },
   ): AsciicastRecorder | undefined {
     const rec = this.deps.recordings;
     if (!rec) return undefined;
+    const title = `${this.lab.title} — ${this.learnerId}`;
+    const existing = this.deps.store.recordingForSession(sandbox.sessionId);
+    if (existing) {
+      // The runner restarted: the same shell goes on, and so does its recording.
+      return new AsciicastRecorder(
+        { path: existing.path, ...size, maxBytes: rec.maxBytes, title },
+        new Date(existing.startedAt),
+      );
+    }
     const now = new Date();
     const path = join(
       rec.dir,
@@ -497,10 +512,7 @@ export class LabSession {
       this.deps.logger.error('could not register a recording', err, { lab: this.lab.id });
       return undefined;
     }
-    return new AsciicastRecorder(
-      { path, ...size, maxBytes: rec.maxBytes, title: `${this.lab.title} — ${this.learnerId}` },
-      now,
-    );
+    return new AsciicastRecorder({ path, ...size, maxBytes: rec.maxBytes, title }, now);
   }
 
   /** The shell ended: a dead sandbox ends the session's sandbox, a live one gets a new shell. */

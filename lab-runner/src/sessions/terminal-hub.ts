@@ -1,5 +1,6 @@
 import { asSlipwayError, type SlipwayError, slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
+import { OUTPUT_HIGH_WATER, OUTPUT_LOW_WATER } from '../protocol/index.ts';
 import type { SandboxProvider, Terminal } from '../sandbox/provider.ts';
 import type { AsciicastRecorder } from '../terminal/asciicast.ts';
 import { type CommandMark, CommandMarkExtractor } from '../terminal/command-marks.ts';
@@ -11,6 +12,10 @@ import type { ReadySandbox } from './lab-session.ts';
 export interface TerminalView {
   output(text: string): void;
   error(e: SlipwayError): void;
+  /** Output sent but not yet shown; the shell is held back while any view has too much. */
+  pressure?(): number;
+  /** Another tab of the same learner took the terminal over. */
+  takenOver?(): void;
 }
 
 export interface TerminalHubDeps {
@@ -28,7 +33,12 @@ export interface TerminalHubDeps {
   onShellEnded(sandbox: ReadySandbox): Promise<'respawn' | 'stop'>;
 }
 
-const SHELL = ['bash', '-l'];
+/**
+ * The learner's login shell runs under dtach: it survives the runner (a restart, even a kill -9,
+ * only ends the dtach client), and the next connection attaches to the same shell, with the
+ * same processes. -E: no detach key; -z: no suspend key; -r winch: redraw by SIGWINCH.
+ */
+const SHELL = ['dtach', '-A', '/run/slipway/shell.sock', '-E', '-z', '-r', 'winch', 'bash', '-l'];
 const MAX_QUICK_RESPAWNS = 3;
 const MAX_PENDING_INPUT = 4096;
 
@@ -46,6 +56,8 @@ export class TerminalHub {
   private recorder: AsciicastRecorder | undefined;
   private opening: Promise<void> | undefined;
   private pending = '';
+  private paused = false;
+  private pressurePoll: NodeJS.Timeout | undefined;
   private size = { cols: 80, rows: 24 };
   private quickExits = 0;
 
@@ -58,13 +70,17 @@ export class TerminalHub {
     return this.recorder;
   }
 
-  /** Opens the shell of a ready sandbox (once; a new sandbox starts a new screen). */
-  start(sandbox: ReadySandbox): Promise<void> {
+  /**
+   * Opens the shell of a ready sandbox (once; a new sandbox starts a new screen). `screen` is
+   * what the shell showed before, when the runner is reattaching to it after a restart.
+   */
+  start(sandbox: ReadySandbox, screen = ''): Promise<void> {
     if (this.sandbox?.sessionId === sandbox.sessionId && (this.terminal || this.opening)) {
       return this.opening ?? Promise.resolve();
     }
     if (this.sandbox?.sessionId !== sandbox.sessionId) {
       this.ring.clear();
+      this.ring.append(screen);
       void this.recorder?.close();
       this.recorder = this.deps.recorder(sandbox, this.size);
     }
@@ -114,6 +130,26 @@ export class TerminalHub {
     this.ring.append(text);
     this.recorder?.output(text);
     for (const v of this.views) v.output(text);
+    this.relieve();
+  }
+
+  /**
+   * Flow control: while any page is too far behind, stop reading the shell's output. The
+   * sandbox's terminal then fills and the writing program (`yes`) blocks, so neither the
+   * runner's memory nor the browser drowns, and keystrokes such as Ctrl-C still go through.
+   */
+  relieve(): void {
+    let most = 0;
+    for (const v of this.views) most = Math.max(most, v.pressure?.() ?? 0);
+    if (!this.paused && most >= OUTPUT_HIGH_WATER) {
+      this.paused = true;
+      this.terminal?.stream.pause();
+      this.pressurePoll = setInterval(() => this.relieve(), 50);
+    } else if (this.paused && most < OUTPUT_LOW_WATER) {
+      this.paused = false;
+      clearInterval(this.pressurePoll);
+      this.terminal?.stream.resume();
+    }
   }
 
   private async ended(sandbox: ReadySandbox, livedMs: number): Promise<void> {
@@ -133,6 +169,8 @@ export class TerminalHub {
 
   /** Closes the shell and the recording (the sandbox is gone or being replaced). */
   async stop(): Promise<void> {
+    clearInterval(this.pressurePoll);
+    this.paused = false;
     const t = this.terminal;
     this.terminal = undefined;
     this.sandbox = undefined;
@@ -142,12 +180,26 @@ export class TerminalHub {
     this.recorder = undefined;
   }
 
-  /** Adds a view; it first gets the recent screen. */
+  /**
+   * Adds a view; it first gets the recent screen. A learner's view (one that can be taken
+   * over) takes the terminal from the learner's other tabs, which are told.
+   */
   attach(view: TerminalView): () => void {
+    if (view.takenOver) {
+      for (const other of this.views) {
+        if (other.takenOver && other !== view) {
+          this.views.delete(other);
+          other.takenOver();
+        }
+      }
+    }
     const screen = this.ring.text();
     if (screen) view.output(screen);
     this.views.add(view);
-    return () => this.views.delete(view);
+    return () => {
+      this.views.delete(view);
+      this.relieve();
+    };
   }
 
   /** Keystrokes; kept briefly while the shell is opening. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AsciicastRecorder } from './asciicast.ts';
+import { AsciicastRecorder, readCastTail } from './asciicast.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'slipway-cast-'));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,5 +47,31 @@ describe('AsciicastRecorder', () => {
       'recording stopped: size limit reached',
     ]);
     expect(r.info.truncated).toBe(true);
+  });
+
+  it('continues an existing recording and gives back its last screen', async () => {
+    const path = join(dir, 'resume.cast');
+    const t0 = new Date('2026-01-01T10:00:00Z');
+    const first = new AsciicastRecorder(
+      { path, cols: 80, rows: 24, maxBytes: 1_000_000, title: 'x' },
+      t0,
+    );
+    first.output('before the runner died\r\n', t0.getTime() + 1000);
+    await first.close();
+    const again = new AsciicastRecorder(
+      { path, cols: 80, rows: 24, maxBytes: 1_000_000, title: 'x' },
+      t0,
+    );
+    again.output('after\r\n', t0.getTime() + 5000);
+    await again.close();
+    const [header, ...events] = lines(path);
+    expect(header.version).toBe(2);
+    expect(events).toEqual([
+      [1, 'o', 'before the runner died\r\n'],
+      [5, 'o', 'after\r\n'],
+    ]);
+    expect(readCastTail(path, 1000)).toBe('before the runner died\r\nafter\r\n');
+    expect(readCastTail(path, 7)).toBe('after\r\n');
+    expect(readCastTail(join(dir, 'none.cast'), 100)).toBe('');
   });
 });

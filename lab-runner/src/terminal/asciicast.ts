@@ -1,4 +1,14 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  createWriteStream,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface RecordingInfo {
@@ -40,20 +50,28 @@ export class AsciicastRecorder {
     if (this.stopped) return;
     if (!this.stream) {
       mkdirSync(dirname(this.opts.path), { recursive: true });
+      // A recording that already exists is continued (the runner restarted mid-session).
+      const existing = existsSync(this.opts.path) ? statSync(this.opts.path).size : 0;
       this.stream = createWriteStream(this.opts.path, { flags: 'a' });
+      if (existing > 0) this.written = existing;
       this.stream.on('error', () => {
         this.stopped = true;
       });
-      const header = JSON.stringify({
-        version: 2,
-        width: this.opts.cols,
-        height: this.opts.rows,
-        timestamp: Math.floor(this.started / 1000),
-        title: this.opts.title,
-        env: { TERM: 'xterm-256color', SHELL: '/bin/bash' },
-      });
-      this.stream.write(`${header}\n`);
-      this.written += header.length + 1;
+      const header =
+        existing > 0
+          ? undefined
+          : JSON.stringify({
+              version: 2,
+              width: this.opts.cols,
+              height: this.opts.rows,
+              timestamp: Math.floor(this.started / 1000),
+              title: this.opts.title,
+              env: { TERM: 'xterm-256color', SHELL: '/bin/bash' },
+            });
+      if (header) {
+        this.stream.write(`${header}\n`);
+        this.written += header.length + 1;
+      }
     }
     const size = Buffer.byteLength(line) + 1;
     if (this.written + size > this.opts.maxBytes) {
@@ -90,5 +108,35 @@ export class AsciicastRecorder {
     const s = this.stream;
     this.stream = undefined;
     if (s) await new Promise<void>((r) => s.end(() => r()));
+  }
+}
+
+/**
+ * The last `maxChars` of output in a recording: what the learner's screen showed when the
+ * runner stopped, to give a reconnecting page its screen back.
+ */
+export function readCastTail(path: string, maxChars: number): string {
+  if (!existsSync(path)) return '';
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const want = Math.min(size, maxChars * 6 + 4096);
+    const buf = Buffer.alloc(want);
+    readSync(fd, buf, 0, want, size - want);
+    const lines = buf.toString('utf8').split('\n');
+    if (want < size) lines.shift(); // most likely cut in the middle
+    let out = '';
+    for (const line of lines) {
+      if (!line.startsWith('[')) continue;
+      try {
+        const [, code, data] = JSON.parse(line) as [number, string, string];
+        if (code === 'o') out += data;
+      } catch {
+        // A line still being written when the runner died.
+      }
+    }
+    return out.slice(-maxChars);
+  } finally {
+    closeSync(fd);
   }
 }

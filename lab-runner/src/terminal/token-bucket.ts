@@ -1,0 +1,25 @@
+/**
+ * Rate limiting as a token bucket: `ratePerSecond` tokens refill continuously up to `burst`;
+ * each message takes one. Pure apart from the clock it is given.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  private readonly rate: number;
+  private readonly burst: number;
+
+  constructor(ratePerSecond: number, burst: number, now: number) {
+    this.rate = ratePerSecond;
+    this.burst = burst;
+    this.tokens = burst;
+    this.last = now;
+  }
+
+  take(now: number, n = 1): boolean {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (this.tokens < n) return false;
+    this.tokens -= n;
+    return true;
+  }
+}
