@@ -12,7 +12,8 @@ const labs = courseLabs().filter((l) => l.id !== 'first-containers'); // has its
 async function typeLines(page: Page, lab: string, text: string) {
   await page.locator(`[data-lab="${lab}"] [data-testid="lab-terminal"]`).click();
   for (const line of text.replace(/\n$/, '').split('\n')) {
-    if (line !== '') await page.keyboard.insertText(line);
+    // keyboard.type, not insertText: xterm.js only sees key events.
+    if (line !== '') await page.keyboard.type(line);
     await page.keyboard.press('Enter');
     await page.waitForTimeout(150);
   }
