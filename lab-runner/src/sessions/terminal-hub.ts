@@ -11,6 +11,8 @@ import type { ReadySandbox } from './lab-session.ts';
 export interface TerminalView {
   output(text: string): void;
   error(e: SlipwayError): void;
+  /** The terminal's size changed (read-only views follow it). */
+  resized?(cols: number, rows: number): void;
 }
 
 export interface TerminalHubDeps {
@@ -144,6 +146,7 @@ export class TerminalHub {
 
   /** Adds a view; it first gets the recent screen. */
   attach(view: TerminalView): () => void {
+    view.resized?.(this.size.cols, this.size.rows);
     const screen = this.ring.text();
     if (screen) view.output(screen);
     this.views.add(view);
@@ -160,6 +163,7 @@ export class TerminalHub {
     if (cols === this.size.cols && rows === this.size.rows) return;
     this.size = { cols, rows };
     this.recorder?.resize(cols, rows);
+    for (const v of this.views) v.resized?.(cols, rows);
     this.terminal?.resize(cols, rows).catch(() => {});
   }
 

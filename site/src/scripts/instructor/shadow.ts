@@ -14,6 +14,8 @@ interface ShadowMessage {
   type?: string;
   data?: string;
   message?: string;
+  cols?: number;
+  rows?: number;
 }
 
 export interface ShadowOptions {
@@ -56,6 +58,7 @@ export class Shadow {
       if (msg.v !== PROTOCOL_VERSION) return;
       if (msg.type === 'output' && typeof msg.data === 'string')
         this.terminal?.term.write(msg.data);
+      else if (msg.type === 'resize' && msg.cols && msg.rows) this.resize(msg.cols, msg.rows);
       else if (msg.type === 'status') this.opts.onState('live', 'Live, read-only');
       else if (msg.type === 'error' && msg.message) this.opts.onState('error', msg.message);
     });

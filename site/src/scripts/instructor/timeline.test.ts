@@ -25,7 +25,14 @@ const check = (s: number, taskId: string, passed: boolean, trigger = 'command'):
 describe('describeEntry', () => {
   it('shows a command with its exit code', () => {
     const ok = describeEntry(
-      { at: at(0), kind: 'command', labId: 'first', command: 'docker ps', exitCode: 0 },
+      {
+        at: at(0),
+        kind: 'command',
+        labId: 'first',
+        command: 'docker ps',
+        exitCode: 0,
+        startedAt: at(0),
+      },
       titles,
     );
     expect(ok).toMatchObject({
@@ -35,7 +42,14 @@ describe('describeEntry', () => {
       group: 'commands',
     });
     const bad = describeEntry(
-      { at: at(0), kind: 'command', labId: 'first', command: 'dokcer', exitCode: 127 },
+      {
+        at: at(0),
+        kind: 'command',
+        labId: 'first',
+        command: 'dokcer',
+        exitCode: 127,
+        startedAt: '2026-01-01T10:00:00.000Z',
+      },
       titles,
     );
     expect(bad.tone).toBe('bad');
@@ -63,7 +77,14 @@ describe('describeEntry', () => {
 
   it('filters by kind', () => {
     const cmd = describeEntry(
-      { at: at(0), kind: 'command', labId: 'first', command: 'ls', exitCode: 0 },
+      {
+        at: at(0),
+        kind: 'command',
+        labId: 'first',
+        command: 'ls',
+        exitCode: 0,
+        startedAt: '2026-01-01T10:00:00.000Z',
+      },
       titles,
     );
     expect(matchesFilter(cmd, 'all')).toBe(true);
@@ -75,7 +96,14 @@ describe('describeEntry', () => {
 describe('groupChecks', () => {
   it('puts the checks one command triggered into one block', () => {
     const entries: TimelineEntry[] = [
-      { at: at(0), kind: 'command', labId: 'first', command: 'docker run', exitCode: 0 },
+      {
+        at: at(0),
+        kind: 'command',
+        labId: 'first',
+        command: 'docker run',
+        exitCode: 0,
+        startedAt: '2026-01-01T10:00:00.000Z',
+      },
       check(0.2, 'a', true),
       check(0.4, 'b', false),
       check(0.6, 'c', false),
