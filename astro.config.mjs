@@ -31,6 +31,13 @@ export default defineConfig({
       logo: { src: './site/src/assets/logo.svg', replacesTitle: false },
       sidebar: sidebarFor(course),
       customCss: ['./site/src/styles/course.css'],
+      // Expressive Code's settings (the Run buttons of ```sh run blocks) are in ec.config.mjs.
+      components: {
+        // The sidebar marks done lessons (GET /api/progress, in the browser).
+        Sidebar: './site/src/components/overrides/Sidebar.astro',
+        // The end of each lesson: reading it to there marks it read.
+        MarkdownContent: './site/src/components/overrides/MarkdownContent.astro',
+      },
       lastUpdated: false,
       pagination: true,
       markdown: { processedDirs: ['./content/'] },

@@ -9,12 +9,29 @@ import { expect, test } from './fixtures.ts';
  */
 const labs = courseLabs().filter((l) => l.id !== 'first-containers'); // has its own, finer spec
 
+/** The last non-empty line of the terminal ends in a prompt: `# `, or bash's `> ` for more. */
+async function atPrompt(page: Page, lab: string): Promise<boolean> {
+  const rows = await page.locator(`[data-lab="${lab}"] .xterm-rows > div`).allInnerTexts();
+  const last =
+    rows
+      .map((r) => r.replace(/\u00a0/g, ' ').trimEnd())
+      .filter(Boolean)
+      .at(-1) ?? '';
+  return /[#>]$/.test(last);
+}
+
+/**
+ * Types each line once the shell is back at its prompt, as a learner would: typed-ahead text
+ * could otherwise be read by a command that reads stdin (e.g. `docker compose exec`).
+ */
 async function typeLines(page: Page, lab: string, text: string) {
   await page.locator(`[data-lab="${lab}"] [data-testid="lab-terminal"]`).click();
   for (const line of text.replace(/\n$/, '').split('\n')) {
-    if (line !== '') await page.keyboard.insertText(line);
+    await expect.poll(() => atPrompt(page, lab), { timeout: 180_000 }).toBe(true);
+    // keyboard.type, not insertText: xterm.js only sees key events.
+    if (line !== '') await page.keyboard.type(line);
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(150);
+    await page.waitForTimeout(100);
   }
 }
 

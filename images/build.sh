@@ -33,7 +33,9 @@ docker version >/dev/null 2>&1 || die "no Docker engine answers at $DOCKER_HOST 
 build_base() {
   local key
   key=$(printf '%s\n' "$SUITE" minbase "$MIRROR" | cat - "$IMAGES/base/packages.txt" "$IMAGES/base/slim.sh" | sha256sum | cut -c1-16)
-  if [ "$(docker image inspect -f '{{ index .Config.Labels "slipway.base.key" }}' "$BASE_TAG" 2>/dev/null)" = "$key" ]; then
+  # The key is a tag, not a label: labels would be inherited by every image learners build.
+  if docker image inspect "$BASE_TAG-$key" >/dev/null 2>&1; then
+    docker tag "$BASE_TAG-$key" "$BASE_TAG"
     info "$BASE_TAG is up to date ($key)"
     return
   fi
@@ -49,9 +51,9 @@ build_base() {
   rm -f "$dir.log"
   chroot "$dir" /bin/sh -s <"$IMAGES/base/slim.sh"
   tar --numeric-owner -C "$dir" -c . | docker import \
-    --change "LABEL slipway.base.key=$key org.opencontainers.image.title=slipway-base" \
     --change 'ENV LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["bash"]' - "$BASE_TAG" >/dev/null
+  docker tag "$BASE_TAG" "$BASE_TAG-$key"
   info "imported $BASE_TAG ($(docker image inspect -f '{{.Size}}' "$BASE_TAG" | numfmt --to=iec))"
 }
 
@@ -121,7 +123,8 @@ for dir in "$IMAGES"/course/*/; do
   push "$name"
 done
 
-# Old versions of our own images (they inherit the base's label); nothing else is touched.
-# Only after a full build: a partial one may run beside another build.
-[ ${#ONLY[@]} -eq 0 ] && docker image prune -f --filter label=slipway.base.key >/dev/null
+# Old, untagged versions of the images above. This engine is Slipway's own (learners' images
+# live inside their sandboxes), so every dangling image on it is ours. Only after a full build:
+# a partial one may run beside another build.
+[ ${#ONLY[@]} -eq 0 ] && docker image prune -f >/dev/null
 exit 0

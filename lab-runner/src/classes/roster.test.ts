@@ -37,6 +37,7 @@ describe('rosterRow', () => {
           labId: 'lab',
           taskId: 'a',
           total: 3,
+          userTotal: 2,
           userFailures: 1,
           firstAt: '2026-01-01T10:00:00.000Z',
           lastAt: '2026-01-01T10:20:00.000Z',
@@ -46,12 +47,24 @@ describe('rosterRow', () => {
         {
           labId: 'lab',
           taskId: 'b',
-          total: 4,
+          total: 6,
+          userTotal: 4,
           userFailures: 2,
           firstAt: '2026-01-01T10:00:00.000Z',
           lastAt: '2026-01-01T10:29:00.000Z',
           lastPassed: false,
           lastReason: 'no volume',
+        },
+        {
+          labId: 'lab',
+          taskId: 'c',
+          total: 6,
+          userTotal: 3,
+          userFailures: 3,
+          firstAt: '2026-01-01T10:00:00.000Z',
+          lastAt: '2026-01-01T10:29:00.000Z',
+          lastPassed: false,
+          lastReason: 'no network',
         },
       ],
       events: [{ labId: 'lab', taskId: 'b', kind: 'hint', at: '2026-01-01T10:25:00.000Z' }],
@@ -60,10 +73,12 @@ describe('rosterRow', () => {
     const row = rosterRow(member, labs, a, () => 'ready', now);
     expect(row.cells.lab!.a).toEqual({
       state: 'done',
-      attempts: 3,
+      attempts: 2,
       completedAt: '2026-01-01T10:20:00.000Z',
     });
     expect(row.cells.lab!.b).toEqual({ state: 'failing', attempts: 4, reason: 'no volume' });
+    // Task c comes after the current one: checks after commands do not make it "tried".
+    expect(row.cells.lab!.c).toEqual({ state: 'untried', attempts: 3 });
     expect(row.current).toEqual({ labId: 'lab', taskId: 'b', since: '2026-01-01T10:20:00.000Z' });
     expect(row.timeOnTaskMs).toBe(10 * 60_000);
     expect(row.attemptsOnTask).toBe(4);

@@ -56,20 +56,24 @@ export function rosterRow(
   const cells: RosterRow['cells'] = {};
   for (const lab of labs) {
     cells[lab.id] = {};
-    for (const task of lab.tasks) {
+    // Background checks run every task from the start; a task counts as tried once the
+    // learner has reached it (it is the first unfinished one, or before) and caused a check.
+    const firstOpen = lab.tasks.findIndex((t) => !done.has(`${lab.id}/${t.id}`));
+    lab.tasks.forEach((task, i) => {
       const key = `${lab.id}/${task.id}`;
       const t = tries.get(key);
       const completedAt = done.get(key);
+      const reached = t !== undefined && t.userTotal > 0 && (firstOpen < 0 || i <= firstOpen);
       cells[lab.id]![task.id] = completedAt
-        ? { state: 'done', attempts: t?.total ?? 0, completedAt }
-        : t
+        ? { state: 'done', attempts: t?.userTotal ?? 0, completedAt }
+        : reached
           ? {
               state: 'failing',
-              attempts: t.total,
+              attempts: t.userTotal,
               ...(t.lastReason ? { reason: t.lastReason } : {}),
             }
-          : { state: 'untried', attempts: 0 };
-    }
+          : { state: 'untried', attempts: t?.userTotal ?? 0 };
+    });
   }
 
   const classLabs = new Set(labs.map((l) => l.id));
@@ -122,7 +126,7 @@ export function rosterRow(
     cells,
     current,
     timeOnTaskMs: current ? Math.max(0, now - Date.parse(current.since)) : null,
-    attemptsOnTask: onTask?.total ?? 0,
+    attemptsOnTask: onTask?.userTotal ?? 0,
     hints: a.events.filter((e) => e.kind === 'hint' && inClass(e.labId)).length,
     solutions: a.events.filter((e) => e.kind === 'solution' && inClass(e.labId)).length,
     lastActivity,

@@ -95,7 +95,8 @@ export async function handleApi(
       return true;
     }
     if (await handleInstructorApi(req, res, url.pathname, deps.instructorApi)) return true;
-    if (await handleJoinApi(req, res, url.pathname, deps)) return true;
+    if (await handleJoinApi(req, res, url.pathname, { ...deps, bus: deps.instructorApi.bus }))
+      return true;
     if (url.pathname === '/api/progress' && req.method === 'GET') {
       const learnerId = deps.identity.ensure(req, res);
       sendJson(res, 200, progressSummary(deps, learnerId));

@@ -29,7 +29,16 @@ export function streamClass(
   const members = () => new Set(view.rows.map((r) => r.learnerId));
   let inClass = members();
 
+  const refreshNow = () => {
+    view = classView(deps, c);
+    inClass = members();
+    send('snapshot', view);
+  };
   const off = deps.bus.subscribe((e) => {
+    if (e.kind === 'joined') {
+      if (e.classId === c.id) refreshNow();
+      return;
+    }
     if (!inClass.has(e.learnerId)) return;
     const labs = labsFor(c.modules, deps.outline());
     const member = view.rows.find((r) => r.learnerId === e.learnerId)!;
@@ -38,11 +47,7 @@ export function streamClass(
     view.counts = completionCounts(view.rows, view.labs);
     send('row', { row, counts: view.counts, event: e });
   });
-  const refresh = setInterval(() => {
-    view = classView(deps, c);
-    inClass = members();
-    send('snapshot', view);
-  }, 10_000);
+  const refresh = setInterval(refreshNow, 10_000);
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
   req.on('close', () => {
     off();

@@ -121,6 +121,10 @@ export async function handleInstructorApi(
   sendJson(res, 200, {
     member,
     row: learnerRow(deps, labs, member),
+    // Labs where the learner has a terminal now: the ones a shadow can attach to.
+    terminals: labs
+      .filter((l) => deps.sessions.find(learnerId, l.id)?.sandboxStatus.kind === 'ready')
+      .map((l) => l.id),
     timeline: deps.activity.timeline(learnerId),
     recordings: deps.store
       .recordings(learnerId)

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClassStore } from '../classes/class-store.ts';
 import { slipwayError } from '../errors/catalogue.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import { joinBodySchema } from '../protocol/index.ts';
 import type { Identity } from './identity.ts';
 import { readJson } from './request-body.ts';
@@ -13,7 +14,7 @@ export async function handleJoinApi(
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-  deps: { classes: ClassStore; identity: Identity },
+  deps: { classes: ClassStore; identity: Identity; bus: EventBus },
 ): Promise<boolean> {
   if (path === '/api/me' && req.method === 'GET') {
     const learnerId = deps.identity.ensure(req, res);
@@ -27,6 +28,13 @@ export async function handleJoinApi(
     // The learner keeps their id, so everything they did before joining comes with them.
     const learnerId = deps.identity.ensure(req, res);
     deps.classes.join(c.id, learnerId, body.displayName);
+    deps.bus.publish({
+      kind: 'joined',
+      learnerId,
+      classId: c.id,
+      displayName: body.displayName,
+      at: new Date().toISOString(),
+    });
     sendJson(res, 200, { classId: c.id, name: c.name, displayName: body.displayName });
     return true;
   }

@@ -6,6 +6,8 @@ import { CloseCode, PROTOCOL_VERSION, type ServerMessage } from '../protocol/ind
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { instructorOf } from './instructor-auth.ts';
 
+const SHADOW_MAX_BUFFER = 4 * 1024 * 1024;
+
 export const SHADOW_ROUTE =
   /^\/api\/instructor\/classes\/([\w-]{6,40})\/learners\/([\w-]{16,64})\/shadow$/;
 
@@ -46,8 +48,14 @@ export function serveShadow(
     message: 'Read-only view of the learner’s terminal.',
   });
   const detach = session.terminal.attach({
-    output: (data) => send({ v: PROTOCOL_VERSION, type: 'output', data }),
+    output: (data) => {
+      send({ v: PROTOCOL_VERSION, type: 'output', data });
+      // A shadow that cannot keep up is cut off rather than held in the runner's memory.
+      if (ws.bufferedAmount > SHADOW_MAX_BUFFER)
+        ws.close(CloseCode.tooBig, 'The view fell too far behind; reopen it.');
+    },
     error: () => {},
+    resized: (cols, rows) => send({ v: PROTOCOL_VERSION, type: 'resize', cols, rows }),
   });
   ws.on('close', detach);
   ws.on('error', () => {});

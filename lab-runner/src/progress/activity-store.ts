@@ -3,11 +3,17 @@ import type { DatabaseSync } from 'node:sqlite';
 /** Everything one learner did, raw, for the instructor's views (see classes/roster.ts). */
 export interface LearnerActivity {
   completions: Array<{ labId: string; taskId: string; completedAt: string }>;
-  /** Per task: attempts, failed attempts the learner triggered (not background polls), last. */
+  /**
+   * Per task: all attempts; the ones the learner caused (a Check click or a command, not the
+   * background poll); and their failures that count toward "stuck": every failed Check click,
+   * plus each *different* reason after a command (the same failure re-checked after every
+   * command of unrelated work is one failure, not many).
+   */
   attempts: Array<{
     labId: string;
     taskId: string;
     total: number;
+    userTotal: number;
     userFailures: number;
     firstAt: string;
     lastAt: string;
@@ -19,7 +25,14 @@ export interface LearnerActivity {
 }
 
 export type TimelineEntry =
-  | { at: string; kind: 'command'; labId: string; command: string; exitCode: number }
+  | {
+      at: string;
+      kind: 'command';
+      labId: string;
+      command: string;
+      exitCode: number;
+      startedAt: string;
+    }
   | {
       at: string;
       kind: 'check';
@@ -50,7 +63,9 @@ export class ActivityStore {
       this.db
         .prepare(
           `SELECT lab_id AS labId, task_id AS taskId, COUNT(*) AS total,
-                  SUM(CASE WHEN passed = 0 AND trigger <> 'poll' THEN 1 ELSE 0 END) AS userFailures,
+                  SUM(CASE WHEN trigger IN ('click', 'command') THEN 1 ELSE 0 END) AS userTotal,
+                  SUM(CASE WHEN passed = 0 AND trigger = 'click' THEN 1 ELSE 0 END)
+                    + COUNT(DISTINCT CASE WHEN passed = 0 AND trigger = 'command' THEN COALESCE(reason, '') END) AS userFailures,
                   MIN(at) AS firstAt, MAX(at) AS lastAt,
                   (SELECT passed FROM check_attempts l WHERE l.learner_id = c.learner_id AND l.lab_id = c.lab_id AND l.task_id = c.task_id ORDER BY id DESC LIMIT 1) AS lastPassed,
                   (SELECT reason FROM check_attempts l WHERE l.learner_id = c.learner_id AND l.lab_id = c.lab_id AND l.task_id = c.task_id ORDER BY id DESC LIMIT 1) AS lastReason
@@ -82,7 +97,7 @@ export class ActivityStore {
       .prepare(
         `SELECT * FROM (
            SELECT finished_at AS at, 'command' AS kind, lab_id AS labId, NULL AS taskId, command, exit_code AS exitCode,
-                  NULL AS passed, NULL AS reason, NULL AS trigger, id AS seq FROM commands WHERE learner_id = ?1
+                  NULL AS passed, NULL AS reason, started_at AS trigger, id AS seq FROM commands WHERE learner_id = ?1
            UNION ALL
            SELECT at, 'check', lab_id, task_id, NULL, NULL, passed, reason, trigger, id FROM check_attempts c
              WHERE learner_id = ?1 AND (trigger <> 'poll' OR NOT EXISTS (
@@ -109,6 +124,8 @@ export class ActivityStore {
             labId,
             command: String(r.command),
             exitCode: Number(r.exitCode),
+            // The union's `trigger` column carries a command's start time.
+            startedAt: String(r.trigger),
           };
         case 'check':
           return {

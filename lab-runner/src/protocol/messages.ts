@@ -60,6 +60,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     message: z.string(),
   }),
   z.strictObject({ v, type: z.literal('output'), data: z.string() }),
+  /** The terminal's size (sent to read-only views, which follow the learner's). */
+  z.strictObject({ v, type: z.literal('resize'), cols: z.int().min(1), rows: z.int().min(1) }),
   z.strictObject({ v, type: z.literal('tasks'), tasks: z.array(taskStatusSchema) }),
   z.strictObject({
     v,

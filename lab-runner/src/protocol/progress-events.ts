@@ -32,6 +32,13 @@ export const activityEventSchema = z.discriminatedUnion('kind', [
     startedAt: z.iso.datetime(),
   }),
   z.strictObject({
+    kind: z.literal('joined'),
+    learnerId: z.string().min(1),
+    classId: z.string().min(1),
+    displayName: z.string(),
+    at: z.iso.datetime(),
+  }),
+  z.strictObject({
     ...base,
     kind: z.literal('sandbox'),
     state: z.enum(['starting', 'ready', 'stopped', 'failed']),

@@ -16,6 +16,8 @@ export interface TerminalView {
   pressure?(): number;
   /** Another tab of the same learner took the terminal over. */
   takenOver?(): void;
+  /** The terminal's size changed (read-only views follow it). */
+  resized?(cols: number, rows: number): void;
 }
 
 export interface TerminalHubDeps {
@@ -193,6 +195,7 @@ export class TerminalHub {
         }
       }
     }
+    view.resized?.(this.size.cols, this.size.rows);
     const screen = this.ring.text();
     if (screen) view.output(screen);
     this.views.add(view);
@@ -212,6 +215,7 @@ export class TerminalHub {
     if (cols === this.size.cols && rows === this.size.rows) return;
     this.size = { cols, rows };
     this.recorder?.resize(cols, rows);
+    for (const v of this.views) v.resized?.(cols, rows);
     this.terminal?.resize(cols, rows).catch(() => {});
   }
 

@@ -44,13 +44,16 @@ export async function sweep(instance: string): Promise<void> {
         .catch(() => {}),
     ),
   );
+  // The classroom mirror is attached to every sandbox network; detach it first.
   await Promise.all(
-    left.networks.map((n) =>
-      engine
-        .getNetwork(n)
-        .remove()
-        .catch(() => {}),
-    ),
+    left.networks.map(async (n) => {
+      const net = engine.getNetwork(n);
+      const info = await net.inspect().catch(() => undefined);
+      for (const id of Object.keys(info?.Containers ?? {})) {
+        await net.disconnect({ Container: id, Force: true }).catch(() => {});
+      }
+      await net.remove().catch(() => {});
+    }),
   );
   await Promise.all(
     left.volumes.map((v) =>

@@ -70,12 +70,30 @@ describe('readCourse', () => {
       {
         label: 'Basics',
         items: [
-          { label: 'Start here', link: '/basics/first/' },
-          { label: 'Second', link: '/basics/second/', badge: { text: 'Lab', variant: 'tip' } },
-          { label: 'Last one', link: '/basics/last/' },
+          {
+            label: 'Start here',
+            link: '/basics/first/',
+            attrs: { 'data-lesson-id': 'basics/first' },
+          },
+          {
+            label: 'Second',
+            link: '/basics/second/',
+            badge: { text: 'Lab', variant: 'tip' },
+            attrs: { 'data-lesson-id': 'basics/second', 'data-lesson-lab': 'demo' },
+          },
+          { label: 'Last one', link: '/basics/last/', attrs: { 'data-lesson-id': 'basics/last' } },
         ],
       },
-      { label: 'Compose', items: [{ label: 'Compose intro', link: '/compose/intro/' }] },
+      {
+        label: 'Compose',
+        items: [
+          {
+            label: 'Compose intro',
+            link: '/compose/intro/',
+            attrs: { 'data-lesson-id': 'compose/intro' },
+          },
+        ],
+      },
     ]);
   });
 
@@ -111,12 +129,13 @@ describe('readCourse', () => {
     ]);
   });
 
-  it('reads the real course: module 1 with its two lessons in order', () => {
+  it('reads the real course: module 1 starts with its two first lessons in order', () => {
     const root = join(import.meta.dirname, '..', '..', '..');
     const course = readCourse(join(root, 'content'), root);
     const first = course.modules[0]!;
     expect(first.title).toBe('Docker fundamentals');
-    expect(first.lessons.map((l) => l.href)).toEqual([
+    // Authors add lessons after these; the first two stay where they are.
+    expect(first.lessons.slice(0, 2).map((l) => l.href)).toEqual([
       '/docker-fundamentals/images-and-containers/',
       '/docker-fundamentals/first-containers/',
     ]);

@@ -253,6 +253,8 @@ export interface SidebarLink {
   label: string;
   link: string;
   badge?: { text: string; variant: 'tip' };
+  /** For the progress marks: which lesson the link opens, and its lab. */
+  attrs: { 'data-lesson-id': string; 'data-lesson-lab'?: string };
 }
 
 export interface SidebarGroup {
@@ -260,7 +262,10 @@ export interface SidebarGroup {
   items: SidebarLink[];
 }
 
-/** Starlight's sidebar: one group per module, lessons in order; lessons with a lab get a badge. */
+/**
+ * Starlight's sidebar: one group per module, lessons in order; lessons with a lab get a badge.
+ * Each link names its lesson (and lab) so the progress script can mark it done.
+ */
 export function sidebarFor(course: Course): SidebarGroup[] {
   return course.modules.map((m) => ({
     label: m.title,
@@ -270,6 +275,7 @@ export function sidebarFor(course: Course): SidebarGroup[] {
         label: l.label,
         link: l.href,
         ...(l.lab ? { badge: { text: 'Lab', variant: 'tip' as const } } : {}),
+        attrs: { 'data-lesson-id': l.id, ...(l.lab ? { 'data-lesson-lab': l.lab } : {}) },
       })),
   }));
 }

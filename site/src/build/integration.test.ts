@@ -25,16 +25,18 @@ describe('frontMatterProblems', () => {
 });
 
 describe('labsModuleSource', () => {
-  it('exports the labs for components without their check scripts', async () => {
+  it('exports the labs for components, with solutions and previews, without check scripts', async () => {
     f.write('labs/good/checks/one.sh', 'SECRET_CHECK_SCRIPT\n');
     const source = labsModuleSource(loadLabCatalog({ root: f.root }));
     expect(source).not.toContain('SECRET_CHECK_SCRIPT');
+    expect(source).not.toContain('checks/one.sh');
     const mod = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as {
-      labs: Record<string, { title: string; tasks: unknown[] }>;
+      labs: Record<string, { title: string; previews: unknown[]; tasks: { solution: string }[] }>;
       labFailures: unknown[];
     };
     expect(mod.labs.good?.title).toBe('Good lab');
-    expect(mod.labs.good?.tasks).toHaveLength(2);
+    expect(mod.labs.good?.tasks.map((t) => t.solution)).toEqual(['echo one', 'echo two']);
+    expect(mod.labs.good?.previews).toEqual([]);
     expect(mod.labFailures).toEqual([]);
   });
 });

@@ -2,7 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AstroIntegration } from 'astro';
 import type { Course } from './course.ts';
-import { labReferences } from './lab-references.ts';
 import {
   checkLabReference,
   type LabCatalog,
@@ -11,6 +10,8 @@ import {
   loadLabCatalog,
   type PublicLab,
 } from './labs.ts';
+import { lessonChecks } from './lesson-checks.ts';
+import { markdownLessonProblems } from './markdown-lessons.ts';
 
 export interface SlipwayOptions extends LabDirs {
   contentDir: string;
@@ -55,7 +56,10 @@ function labManifests(labsDir: string): string[] {
 /**
  * Slipway's build-time checks and data for the site:
  * - every lab manifest must load (the build fails with the loader's `file: field: expected`);
- * - every `<Lab id>` in a lesson and every `lab:` in front matter must name a lab that loads;
+ * - every `<Lab id>` in a lesson and every `lab:` in front matter must name a lab that loads,
+ *   and the two must agree; every `<TaskLink>` must name a task of a lab a lesson shows;
+ *   every ```` ```sh run ```` block must be well-formed and have a lab on its page
+ *   (lesson-checks.ts);
  * - `virtual:slipway/labs` and `virtual:slipway/course` give components the labs and modules.
  * `astro dev` reports the same problems without stopping, so a typo can be fixed live.
  */
@@ -77,6 +81,7 @@ export function slipway(options: SlipwayOptions): AstroIntegration {
         const problems = [
           labFailuresMessage(current.failures),
           ...frontMatterProblems(options.course, current),
+          ...markdownLessonProblems(options.course, options.root),
         ].filter((p): p is string => p !== undefined);
         if (problems.length > 0) {
           const message = problems.join('\n');
@@ -90,11 +95,16 @@ export function slipway(options: SlipwayOptions): AstroIntegration {
         };
         if (processor.name !== 'satteri' || !Array.isArray(processor.options.mdastPlugins)) {
           throw new Error(
-            `Slipway checks <Lab> references with a Sätteri plugin, but markdown.processor is "${processor.name}". Remove the markdown.processor setting from astro.config.mjs.`,
+            `Slipway checks lessons with a Sätteri plugin, but markdown.processor is "${processor.name}". Remove the markdown.processor setting from astro.config.mjs.`,
           );
         }
         processor.options.mdastPlugins.push(
-          labReferences({ contentDir: options.contentDir, root: options.root, catalog }),
+          lessonChecks({
+            contentDir: options.contentDir,
+            root: options.root,
+            catalog,
+            course: () => options.course,
+          }),
         );
 
         const courseSource = `export const modules = ${JSON.stringify(options.course.modules)};\n`;

@@ -19,16 +19,39 @@ describe('loadLabCatalog', () => {
       file: 'labs/good/lab.yaml',
       title: 'Good lab',
       summary: 'A lab for tests.',
+      previews: [],
       tasks: [
         {
           id: 'one',
           title: 'Task one',
           description: 'Run `docker ps` and look at **everything**.',
           hint: 'Think about it.',
+          solution: 'echo one',
         },
-        { id: 'two', title: 'Task two', description: 'Do two.', hint: 'Think harder.' },
+        {
+          id: 'two',
+          title: 'Task two',
+          description: 'Do two.',
+          hint: 'Think harder.',
+          solution: 'echo two',
+        },
       ],
     });
+  });
+
+  it('keeps the previews, with the default path', () => {
+    writeGoodLab(
+      f,
+      'web',
+      goodLabYaml.replace(
+        'images: [nginx]',
+        'images: [nginx]\npreviews:\n  - { port: 3000, title: Dagster UI }\n  - { port: 8080, title: Docs, path: /docs/ }',
+      ),
+    );
+    expect(loadLabCatalog({ root: f.root }).labs.get('web')?.previews).toEqual([
+      { port: 3000, title: 'Dagster UI', path: '/' },
+      { port: 8080, title: 'Docs', path: '/docs/' },
+    ]);
   });
 
   it('reports a broken manifest with the loader’s file: field: expected message', () => {
@@ -46,7 +69,8 @@ describe('loadLabCatalog', () => {
   it('loads the real labs of the repository', () => {
     const root = join(import.meta.dirname, '..', '..', '..');
     const catalog = loadLabCatalog({ root });
-    expect(catalog.failures).toEqual([]);
+    // Other labs may be half-written while this runs; the first one must load.
+    expect(catalog.failures.map((f) => f.id)).not.toContain('first-containers');
     expect(catalog.labs.get('first-containers')?.tasks.map((t) => t.id)).toEqual([
       'run-web',
       'redis-volume',

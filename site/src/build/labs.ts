@@ -9,6 +9,16 @@ export interface PublicTask {
   /** Markdown (inline: `code`, **bold**, *emphasis*, [links](...)). */
   description: string;
   hint: string;
+  /** Shell commands that complete the task, one a line, shown behind "Show solution". */
+  solution: string;
+}
+
+/** A port served inside the learner's sandbox that the lab widget can open. */
+export interface PublicPreview {
+  port: number;
+  title: string;
+  /** Where to open it, starting with `/`. */
+  path: string;
 }
 
 export interface PublicLab {
@@ -17,6 +27,7 @@ export interface PublicLab {
   file: string;
   title: string;
   summary: string | undefined;
+  previews: PublicPreview[];
   tasks: PublicTask[];
 }
 
@@ -45,11 +56,13 @@ export function loadLabCatalog({ root, labsDir, imagesDir }: LabDirs): LabCatalo
       file: lab.file,
       title: lab.title,
       summary: lab.summary,
+      previews: lab.previews.map((p) => ({ port: p.port, title: p.title, path: p.path })),
       tasks: lab.tasks.map((t) => ({
         id: t.id,
         title: t.title,
         description: t.description,
         hint: t.hint,
+        solution: t.solution,
       })),
     });
   }

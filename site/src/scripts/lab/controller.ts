@@ -1,73 +1,51 @@
+import { fetchLabInfo, resetLab } from './lab-api.ts';
+import { PreviewPane } from './previews.ts';
 import {
-  applyTaskMessage,
   type ClientMessage,
   CloseCode,
   closeExplanation,
-  errorBody,
-  isLabInfo,
-  type LabInfo,
   type LearnerError,
   MAX_RECONNECTS,
   PROTOCOL_VERSION,
   parseServerMessage,
-  progressText,
   reconnectDelay,
   type SandboxPhase,
   type ServerMessage,
   shouldReconnect,
   splitInput,
-  type TaskStatus,
   terminalUrl,
-  visibleReasons,
 } from './protocol.ts';
+import { type Reveal, TaskList } from './tasks-view.ts';
 import type { LabTerminal } from './terminal.ts';
-
-/** What the status line's `data-phase` can say: the runner's phases plus the page's own. */
-type Phase = SandboxPhase | 'idle' | 'offline' | 'closed';
+import { Typist } from './typist.ts';
+import { type Buttons, LabView, type Phase } from './view.ts';
 
 const OFFLINE_MESSAGE =
   "The lab service is not answering, so the terminal can't start. The lesson still works.";
 const OFFLINE_HINT = 'Press Retry in a moment. If it keeps happening, tell your instructor.';
 
-const stateLabel: Record<TaskStatus['state'], string> = {
-  pending: 'not checked yet',
-  failing: 'not done yet',
-  passed: 'done',
-};
-
-function required<T extends Element>(root: Element, selector: string): T {
-  const el = root.querySelector<T>(selector);
-  if (!el) throw new Error(`lab widget is missing ${selector}`);
-  return el;
-}
+/** Phases in which the sandbox is on its way: a Run click waits instead of starting it. */
+const STARTING: readonly Phase[] = [
+  'connecting',
+  'creating',
+  'starting-engine',
+  'loading-images',
+  'setting-up',
+];
 
 /**
  * One `<Lab>` on a page: loads the learner's progress, opens the terminal socket, keeps the
- * task list, the status line and the buttons in step with what the runner says.
+ * task list, the status line and the buttons in step with what the runner says, and types
+ * commands for Run buttons.
  */
 export class LabController {
-  private readonly root: HTMLElement;
-  private readonly labId: string;
-  private readonly order: string[];
-  private statuses = new Map<string, TaskStatus>();
-  /** Tasks whose latest result came from a Check click: their reasons stay visible. */
-  private readonly clicked = new Set<string>();
-  private readonly hintsSent = new Set<string>();
-
-  private readonly el: {
-    status: HTMLElement;
-    statusHint: HTMLElement;
-    start: HTMLButtonElement;
-    retry: HTMLButtonElement;
-    check: HTMLButtonElement;
-    reset: HTMLButtonElement;
-    progress: HTMLElement;
-    meter: HTMLElement;
-    screen: HTMLElement;
-    terminal: HTMLElement;
-    overlay: HTMLElement;
-    overlayText: HTMLElement;
-  };
+  readonly labId: string;
+  private readonly view: LabView;
+  private readonly tasks: TaskList;
+  private readonly previews: PreviewPane;
+  private readonly typist: Typist;
+  /** Hints and solutions opened, and whether the runner has been told (once per task). */
+  private readonly reveals = new Map<string, boolean>();
 
   private terminal: LabTerminal | undefined;
   private terminalLoading: Promise<LabTerminal> | undefined;
@@ -79,56 +57,59 @@ export class LabController {
   /** Whether any socket of the current connection attempt series has opened. */
   private openedOnce = false;
   private reconnecting = false;
-  /** The learner pressed Start/Retry: focus the terminal when it is ready. */
+  /** The learner pressed Start/Retry/Run: focus the terminal when it is ready. */
   private focusWhenReady = false;
   private lastError: LearnerError | undefined;
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private phase: Phase = 'idle';
 
   constructor(root: HTMLElement) {
-    this.root = root;
     this.labId = root.dataset.lab ?? '';
-    this.order = [...root.querySelectorAll<HTMLElement>('[data-task]')].map(
-      (li) => li.dataset.task ?? '',
-    );
-    for (const id of this.order) this.statuses.set(id, { id, state: 'pending' });
-    this.el = {
-      status: required(root, '[data-testid="lab-status"]'),
-      statusHint: required(root, '[data-testid="lab-status-hint"]'),
-      start: required(root, '[data-testid="lab-start"]'),
-      retry: required(root, '[data-testid="lab-retry"]'),
-      check: required(root, '[data-testid="lab-check"]'),
-      reset: required(root, '[data-testid="lab-reset"]'),
-      progress: required(root, '[data-testid="lab-progress"]'),
-      meter: required(root, '[data-lab-meter]'),
-      screen: required(root, '[data-lab-screen]'),
-      terminal: required(root, '[data-testid="lab-terminal"]'),
-      overlay: required(root, '[data-lab-overlay]'),
-      overlayText: required(root, '[data-lab-overlay-text]'),
-    };
-
-    this.el.start.addEventListener('click', () => {
-      this.focusWhenReady = true;
-      void this.connect();
+    this.view = new LabView(root);
+    this.tasks = new TaskList(root, this.labId, (kind, taskId) => this.reveal(kind, taskId));
+    this.previews = new PreviewPane(root, this.labId);
+    this.typist = new Typist({
+      send: (data) => splitInput(data).every((msg) => this.send(msg)),
+      onTyping: () => {
+        const t = this.terminal;
+        if (t && document.activeElement !== t.term.textarea) t.term.focus();
+      },
     });
-    this.el.retry.addEventListener('click', () => {
+
+    this.view.start.addEventListener('click', () => this.start());
+    this.view.retry.addEventListener('click', () => {
       // After a failure or a lost connection, Retry goes straight back to the terminal; when
       // the service was unreachable it first asks it what state the lab is in.
       const resume = this.phase !== 'offline';
       this.focusWhenReady = true;
       void this.load(resume);
     });
-    this.el.check.addEventListener('click', () => this.check());
-    this.el.reset.addEventListener('click', () => void this.reset());
-    for (const details of root.querySelectorAll<HTMLDetailsElement>('details[data-hint-for]')) {
-      details.addEventListener('toggle', () => {
-        const taskId = details.dataset.hintFor;
-        if (!details.open || !taskId || this.hintsSent.has(taskId)) return;
-        if (this.send({ v: PROTOCOL_VERSION, type: 'hint', taskId })) this.hintsSent.add(taskId);
-      });
-    }
+    this.view.check.addEventListener('click', () => this.check());
+    this.view.reset.addEventListener('click', () => void this.reset());
     root.dataset.js = 'on';
     void this.load();
+  }
+
+  /**
+   * Types `lines` into the terminal, each followed by Enter, once the shell is ready; starts
+   * the lab first when it is not running. Resolves true when every line was typed.
+   */
+  run(lines: readonly string[], onTyping?: () => void): Promise<boolean> {
+    this.view.scrollToTerminal();
+    const typed = this.typist.type(lines, onTyping);
+    if (this.phase !== 'ready' && !STARTING.includes(this.phase)) this.start();
+    return typed;
+  }
+
+  /** Whether a Run click now has to wait for the sandbox to start. */
+  get needsStart(): boolean {
+    return this.phase !== 'ready';
+  }
+
+  private start(): void {
+    this.focusWhenReady = true;
+    if (this.phase === 'offline') void this.load(true);
+    else void this.connect();
   }
 
   /**
@@ -139,32 +120,23 @@ export class LabController {
     this.cancelReconnect();
     this.closeSocket();
     this.setStatus('connecting', 'Looking up your lab…');
-    this.showButtons({});
-    let info: LabInfo;
-    try {
-      const res = await fetch(`/api/labs/${encodeURIComponent(this.labId)}`, {
-        credentials: 'same-origin',
-        cache: 'no-store',
-        headers: { accept: 'application/json' },
-      });
-      const body: unknown = await res.json().catch(() => undefined);
-      if (!res.ok) {
-        const error = errorBody(body);
-        // An error page without a Slipway error body: the runner is not behind this URL.
-        if (!error) return this.offline();
-        this.setStatus('failed', error.message, error.hint);
-        this.showButtons({ retry: true });
-        return;
-      }
-      if (!isLabInfo(body)) return this.offline();
-      info = body;
-    } catch {
-      return this.offline();
+    this.view.showButtons({});
+    const result = await fetchLabInfo(this.labId);
+    if (result.kind === 'offline') return this.offline();
+    if (result.kind === 'error') {
+      this.fail(result.error.message, result.error.hint, { retry: true });
+      return;
     }
-
-    this.applyStatuses(info.progress);
+    const info = result.value;
+    this.tasks.load(info.progress);
     const { sandbox } = info;
-    if (connect || sandbox.exists || sandbox.state === 'starting' || sandbox.state === 'ready') {
+    if (
+      connect ||
+      this.typist.busy ||
+      sandbox.exists ||
+      sandbox.state === 'starting' ||
+      sandbox.state === 'ready'
+    ) {
       await this.connect();
     } else if (sandbox.state === 'failed') {
       this.setStatus(
@@ -172,7 +144,7 @@ export class LabController {
         sandbox.message ?? 'Your last sandbox did not start.',
         'Press Start to try again. Your completed tasks are kept.',
       );
-      this.showButtons({ start: true, reset: true });
+      this.view.showButtons({ start: true, reset: true });
     } else {
       this.idle();
     }
@@ -180,21 +152,29 @@ export class LabController {
 
   private idle(message = 'Press Start to get a sandbox with its own Docker engine.') {
     this.setStatus('idle', message);
-    this.overlay('It takes a few seconds. Your work stays in the sandbox until you reset it.');
-    this.showButtons({ start: true, reset: true });
+    this.view.overlay('It takes a few seconds. Your work stays in the sandbox until you reset it.');
+    this.view.showButtons({ start: true, reset: true });
   }
 
   private offline() {
     this.closeSocket();
+    this.typist.cancel();
     this.setStatus('offline', OFFLINE_MESSAGE, OFFLINE_HINT);
-    this.overlay('');
-    this.showButtons({ retry: true });
+    this.view.overlay('');
+    this.view.showButtons({ retry: true });
+  }
+
+  private fail(message: string, hint: string | undefined, buttons: Buttons) {
+    this.setStatus('failed', message, hint);
+    this.view.overlay('');
+    this.view.showButtons(buttons);
+    this.typist.cancel();
   }
 
   private async ensureTerminal(): Promise<LabTerminal> {
     if (this.terminal) return this.terminal;
     this.terminalLoading ??= import('./terminal.ts').then(({ createTerminal }) => {
-      const t = createTerminal(this.el.terminal);
+      const t = createTerminal(this.view.terminal);
       t.term.onData((data) => {
         for (const msg of splitInput(data)) this.send(msg);
       });
@@ -216,8 +196,8 @@ export class LabController {
       'connecting',
       this.reconnecting ? 'Reconnecting…' : 'Connecting to your sandbox…',
     );
-    this.overlay('', true);
-    this.showButtons({});
+    this.view.overlay('', true);
+    this.view.showButtons({});
     const attempt = this.generation;
     let t: LabTerminal;
     try {
@@ -225,12 +205,11 @@ export class LabController {
       // Something else (Retry, Reset, another connect) took over while xterm.js loaded.
       if (attempt !== this.generation) return;
     } catch {
-      this.setStatus(
-        'failed',
+      this.fail(
         'The terminal could not be loaded.',
         'Reload the page. If it keeps happening, try another browser.',
+        { retry: true },
       );
-      this.showButtons({ retry: true });
       return;
     }
     t.fit();
@@ -248,6 +227,7 @@ export class LabController {
       this.openedOnce = true;
       // Sizes may have changed while connecting.
       this.send({ v: PROTOCOL_VERSION, type: 'resize', cols: t.term.cols, rows: t.term.rows });
+      this.flushReveals();
     });
     ws.addEventListener('message', (event) => {
       if (generation !== this.generation) return;
@@ -268,24 +248,17 @@ export class LabController {
         return;
       case 'output':
         this.terminal?.term.write(msg.data);
+        this.typist.output(msg.data);
         return;
       case 'tasks':
-      case 'task': {
-        if (msg.type === 'task') {
-          if (msg.trigger === 'click') this.clicked.add(msg.task.id);
-          else if (msg.task.state === 'passed') this.clicked.delete(msg.task.id);
-          if (msg.trigger === 'click') this.checkDone();
-        }
-        this.statuses = applyTaskMessage(this.statuses, msg);
-        this.renderTasks();
+      case 'task':
+        if (msg.type === 'task' && msg.trigger === 'click') this.checkDone();
+        this.tasks.apply(msg);
         return;
-      }
       case 'error':
         this.lastError = { code: msg.code, message: msg.message, hint: msg.hint };
-        if (this.phase !== 'failed' && this.phase !== 'stopped') {
-          this.setStatus('failed', msg.message, msg.hint);
-          this.showButtons({ retry: true, reset: true });
-        }
+        if (this.phase !== 'failed' && this.phase !== 'stopped')
+          this.fail(msg.message, msg.hint, { retry: true, reset: true });
         return;
     }
   }
@@ -297,14 +270,15 @@ export class LabController {
       this.reconnecting = false;
       this.lastError = undefined;
       this.setStatus('ready', message);
-      this.overlay(null);
-      this.showButtons({ check: true, reset: true });
+      this.view.overlay(null);
+      this.view.showButtons({ check: true, reset: true });
       const t = this.terminal;
       if (t) {
         t.fit();
         if (wasReconnecting) t.term.write('\r\n\x1b[2m[reconnected]\x1b[0m\r\n');
         this.focusTerminal(t);
       }
+      this.typist.setReady(true, true);
       return;
     }
     if (phase === 'failed' || phase === 'stopped') {
@@ -312,16 +286,17 @@ export class LabController {
       const hint =
         this.lastError && this.lastError.message === message ? this.lastError.hint : undefined;
       this.setStatus(phase, message, hint);
-      this.overlay('');
-      this.showButtons(
+      this.view.overlay('');
+      this.view.showButtons(
         phase === 'failed' ? { retry: true, reset: true } : { start: true, reset: true },
       );
+      this.typist.cancel();
       return;
     }
     // Still starting: connecting, creating, starting-engine, loading-images, setting-up.
     this.setStatus(phase, wasReconnecting && phase === 'connecting' ? 'Reconnecting…' : message);
-    this.overlay('', true);
-    this.showButtons({});
+    this.view.overlay('', true);
+    this.view.showButtons({});
   }
 
   private onClose(code: number, reason: string): void {
@@ -331,13 +306,14 @@ export class LabController {
       this.reconnectAttempt += 1;
       this.reconnecting = true;
       this.setStatus('connecting', 'Reconnecting…');
-      this.overlay('', true);
-      this.showButtons({});
+      this.view.overlay('', true);
+      this.view.showButtons({});
       this.reconnectTimer = setTimeout(() => void this.connect(), delay);
       return;
     }
     this.reconnecting = false;
     this.reconnectAttempt = 0;
+    this.typist.cancel();
     if (code === CloseCode.abnormal && !this.openedOnce) {
       this.offline();
       return;
@@ -351,27 +327,39 @@ export class LabController {
           ? 'Press Reconnect to try again. Your sandbox and your progress are kept.'
           : undefined);
     this.setStatus('closed', closeExplanation(code, reason), hint);
-    this.overlay('');
-    this.showButtons({ retry: true, reset: code !== CloseCode.unknownLab });
-    this.el.retry.textContent = 'Reconnect';
+    this.view.overlay('');
+    this.view.showButtons({ retry: true, reset: code !== CloseCode.unknownLab });
+    this.view.retry.textContent = 'Reconnect';
+  }
+
+  /** A hint or solution was opened: tell the runner once per task (when connected). */
+  private reveal(kind: Reveal, taskId: string): void {
+    const key = `${kind}:${taskId}`;
+    if (this.reveals.get(key)) return;
+    this.reveals.set(key, false);
+    this.flushReveals();
+  }
+
+  private flushReveals(): void {
+    for (const [key, sent] of this.reveals) {
+      if (sent) continue;
+      const [kind, taskId] = key.split(':') as [Reveal, string];
+      if (!this.send({ v: PROTOCOL_VERSION, type: kind, taskId })) return;
+      this.reveals.set(key, true);
+    }
   }
 
   private check(): void {
     if (!this.send({ v: PROTOCOL_VERSION, type: 'check' })) return;
-    this.el.check.disabled = true;
-    this.el.check.textContent = 'Checking…';
+    this.view.checking(true);
     clearTimeout(this.checkTimer);
     // Results arrive as `task` messages; with nothing left to check, none come.
-    this.checkTimer = setTimeout(() => this.checkDone(), 4000);
-    if (this.order.every((id) => this.statuses.get(id)?.state === 'passed')) {
-      this.checkTimer = setTimeout(() => this.checkDone(), 600);
-    }
+    this.checkTimer = setTimeout(() => this.checkDone(), this.tasks.allPassed ? 600 : 4000);
   }
 
   private checkDone(): void {
     clearTimeout(this.checkTimer);
-    this.el.check.disabled = false;
-    this.el.check.textContent = 'Check my work';
+    this.view.checking(false);
   }
 
   private async reset(): Promise<void> {
@@ -381,32 +369,22 @@ export class LabController {
     if (!ok) return;
     this.cancelReconnect();
     this.closeSocket();
+    this.typist.cancel();
+    this.previews.close();
     this.setStatus('stopped', 'Removing your sandbox…');
-    this.overlay('', true);
-    this.showButtons({});
-    try {
-      const res = await fetch(`/api/labs/${encodeURIComponent(this.labId)}/reset`, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { accept: 'application/json' },
-      });
-      if (!res.ok) {
-        const error = errorBody(await res.json().catch(() => undefined));
-        if (!error) return this.offline();
-        this.setStatus('failed', error.message, error.hint);
-        this.overlay('');
-        this.showButtons({ retry: true, reset: true });
-        return;
-      }
-    } catch {
-      return this.offline();
+    this.view.overlay('', true);
+    this.view.showButtons({});
+    const result = await resetLab(this.labId);
+    if (result.kind === 'offline') return this.offline();
+    if (result.kind === 'error') {
+      this.fail(result.error.message, result.error.hint, { retry: true, reset: true });
+      return;
     }
     this.terminal?.term.reset();
-    this.clicked.clear();
-    this.renderTasks();
+    this.tasks.forgetClicks();
     this.setStatus('stopped', 'Sandbox removed. Press Start for a fresh one.');
-    this.overlay('Your completed tasks are kept; the new sandbox starts from scratch.');
-    this.showButtons({ start: true, reset: true });
+    this.view.overlay('Your completed tasks are kept; the new sandbox starts from scratch.');
+    this.view.showButtons({ start: true, reset: true });
   }
 
   private send(msg: ClientMessage): boolean {
@@ -437,74 +415,14 @@ export class LabController {
       return;
     }
     // Resumed on page load: take focus only if the learner is looking at the terminal.
-    const box = this.el.terminal.getBoundingClientRect();
-    const visible = box.top >= 0 && box.bottom <= window.innerHeight;
-    if (visible && document.activeElement === document.body)
+    if (this.view.terminalVisible() && document.activeElement === document.body)
       t.term.textarea?.focus({ preventScroll: true });
   }
 
   private setStatus(phase: Phase, message: string, hint?: string): void {
     this.phase = phase;
-    this.el.status.dataset.phase = phase;
-    this.el.status.textContent = message;
-    this.root.dataset.labPhase = phase;
-    this.el.statusHint.textContent = hint ?? '';
-    this.el.statusHint.hidden = !hint;
-    if (phase !== 'closed') this.el.retry.textContent = 'Retry';
-  }
-
-  /** The layer over the terminal: text (or none), a spinner, or nothing at all (`null`). */
-  private overlay(text: string | null, busy = false): void {
-    this.el.overlay.hidden = text === null;
-    this.el.overlayText.textContent = text ?? '';
-    this.el.overlayText.hidden = !text;
-    this.el.screen.dataset.busy = busy ? 'true' : 'false';
-  }
-
-  private showButtons(show: {
-    start?: boolean;
-    retry?: boolean;
-    check?: boolean;
-    reset?: boolean;
-  }) {
-    this.el.start.hidden = !show.start;
-    this.el.retry.hidden = !show.retry;
-    this.el.check.hidden = !show.check;
-    this.el.reset.hidden = !show.reset;
-  }
-
-  private applyStatuses(progress: readonly TaskStatus[]): void {
-    this.statuses = applyTaskMessage(this.statuses, {
-      v: PROTOCOL_VERSION,
-      type: 'tasks',
-      tasks: [...progress],
-    });
-    this.renderTasks();
-  }
-
-  private renderTasks(): void {
-    const reasons = visibleReasons(this.order, this.statuses, this.clicked);
-    let done = 0;
-    const current = this.order.find((id) => this.statuses.get(id)?.state !== 'passed');
-    for (const id of this.order) {
-      const s = this.statuses.get(id) ?? { id, state: 'pending' as const };
-      if (s.state === 'passed') done += 1;
-      const li = this.root.querySelector<HTMLElement>(`[data-task="${CSS.escape(id)}"]`);
-      if (!li) continue;
-      li.dataset.state = s.state;
-      li.toggleAttribute('data-current', id === current);
-      const label = li.querySelector('[data-task-state]');
-      if (label) label.textContent = `(${stateLabel[s.state]})`;
-      const reason = li.querySelector<HTMLElement>('[data-testid="task-reason"]');
-      if (reason) {
-        const text = reasons.has(id) ? (s.reason ?? '') : '';
-        reason.textContent = text;
-        reason.hidden = text === '';
-      }
-    }
-    const total = this.order.length;
-    this.el.progress.textContent = progressText(done, total);
-    this.el.meter.style.setProperty('--done', String(total === 0 ? 0 : done / total));
-    this.root.toggleAttribute('data-complete', total > 0 && done === total);
+    this.view.setStatus(phase, message, hint);
+    this.previews.setReady(phase === 'ready');
+    if (phase !== 'ready') this.typist.setReady(false);
   }
 }

@@ -8,6 +8,7 @@ import {
   MAX_FRAME_BYTES,
   MAX_RECONNECTS,
   parseServerMessage,
+  previewUrl,
   progressText,
   reconnectDelay,
   shouldReconnect,
@@ -59,6 +60,14 @@ describe('terminalUrl', () => {
     expect(terminalUrl({ protocol: 'https:', host: 'course.example' }, 'a', 100, 30)).toBe(
       'wss://course.example/api/labs/a/terminal?cols=100&rows=30',
     );
+  });
+});
+
+describe('previewUrl', () => {
+  it('points at the runner’s preview proxy for the lab and port', () => {
+    expect(previewUrl('dagster', 3000)).toBe('/preview/dagster/3000/');
+    expect(previewUrl('web', 8080, '/dashboards?x=1')).toBe('/preview/web/8080/dashboards?x=1');
+    expect(previewUrl('web', 8080, 'docs/')).toBe('/preview/web/8080/docs/');
   });
 });
 

@@ -106,6 +106,15 @@ export function terminalUrl(
   return `${scheme}//${location.host}/api/labs/${encodeURIComponent(labId)}/terminal?${query}`;
 }
 
+/**
+ * Where the runner's preview proxy serves a port of the learner's sandbox:
+ * `/preview/<labId>/<port><path>`, e.g. `/preview/dagster/3000/` or `/preview/web/8080/docs/`.
+ */
+export function previewUrl(labId: string, port: number, path = '/'): string {
+  const rest = path.startsWith('/') ? path : `/${path}`;
+  return `/preview/${encodeURIComponent(labId)}/${port}${rest}`;
+}
+
 /** Whether a close is the runner going away for a moment (restart, crash, network blip). */
 export function shouldReconnect(code: number): boolean {
   return code === CloseCode.goingAway || code === CloseCode.abnormal;

@@ -1,0 +1,26 @@
+# "web" runs app:multi, published on 8000, as UID 1000, and its health check says healthy.
+state=$(container_state web)
+[ -n "$state" ] || fail "There is no container named \"web\" yet."
+if [ "$state" = exited ]; then
+  fail "\"web\" has exited with code $(docker container inspect -f '{{.State.ExitCode}}' web): docker logs web shows why."
+fi
+[ "$state" != created ] || fail "\"web\" was created but could not start: docker run printed why."
+[ "$state" = running ] || fail "\"web\" is $state, not running."
+case "$(container_image web)" in
+  app:multi) ;;
+  *) fail "\"web\" runs $(container_image web), not app:multi." ;;
+esac
+[ "$(host_port web 8000/tcp)" = 8000 ] || fail "\"web\" is running, but its port 8000 is not published on port 8000 of the sandbox."
+uid=$(docker exec web id -u 2>/dev/null) || fail "Could not ask \"web\" who it runs as (docker exec web id -u failed)."
+[ "$uid" = 1000 ] || fail "The process in \"web\" runs as UID $uid, not 1000."
+health=$(docker container inspect -f '{{with .State.Health}}{{.Status}}{{end}}' web)
+case "$health" in
+  healthy) ;;
+  "") fail "\"web\" has no health check: its image has no HEALTHCHECK." ;;
+  starting) fail "The health check of \"web\" has not passed yet (starting). Give it a few seconds." ;;
+  *)
+    last=$(docker container inspect -f '{{with .State.Health}}{{range .Log}}{{.Output}}{{end}}{{end}}' web | grep -v '^[[:space:]]*$' | tail -n 1)
+    fail "\"web\" is $health. Its last probe said: ${last:-nothing}" ;;
+esac
+[ "$(http_status http://localhost:8000/health)" = 200 ] || fail "Nothing answers on http://localhost:8000/health."
+pass

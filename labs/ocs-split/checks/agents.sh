@@ -1,0 +1,33 @@
+# Task: the three agents run in the project from /root/ocs (and nothing else does), on
+# ocs-net, pinned, and fresh data arrives in InfluxDB.
+for s in grafana influxdb crossbar; do
+  [ -z "$(docker ps -aq --filter label=com.docker.compose.project=ocs --filter "label=com.docker.compose.service=$s")" ] ||
+    fail "The project in /root/ocs still has a $s service: that file should now hold only the agents."
+done
+for s in ocs-aggregator ocs-influx-publisher ocs-fake-data; do
+  C=$(docker ps -q --filter "label=com.docker.compose.service=$s" | head -n 1)
+  if [ -z "$C" ]; then
+    [ -n "$(docker ps -aq --filter "label=com.docker.compose.service=$s")" ] &&
+      fail "The $s service exists but is not running: look at its logs."
+    fail "No Compose service called $s is running yet."
+  fi
+  dir=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.project.working_dir"}}' "$C")
+  [ "$dir" = /root/ocs ] || fail "$s is running, but from a Compose project in ${dir:-an unknown folder}, not from /root/ocs."
+  nets=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$C")
+  case " $nets" in
+    *" ocs-net "*) ;;
+    *) fail "$s is running on ${nets% }, not on ocs-net. (After changing the networks of a file, recreate its containers: Compose keeps running ones.)" ;;
+  esac
+  image=$(docker inspect -f '{{.Config.Image}}' "$C")
+  case "${image##*/}" in
+    *:latest) fail "$s runs $image: pin a version tag instead of latest." ;;
+    *:* | *@*) ;;
+    *) fail "$s runs $image without a tag, which means latest: pin a version tag." ;;
+  esac
+done
+q='SELECT count(channel_00) FROM "observatory.fake-data1" WHERE time > now() - 20s'
+n=$(curl -sG -m 3 http://127.0.0.1:8086/query --data-urlencode db=ocs_feeds --data-urlencode "q=$q" 2>/dev/null |
+  jq -r '.results[0].series[0].values[0][1] // 0' 2>/dev/null)
+[ "${n:-0}" -gt 0 ] 2>/dev/null ||
+  fail "The agents are running, but no fake-data1 samples reached InfluxDB in the last 20 seconds: look at the agents' logs."
+pass
