@@ -5,7 +5,8 @@
 # unconfined seccomp profile. On an engine with --userns-remap, root inside a sandbox maps
 # to an unprivileged host uid, so the known escapes (core_pattern, host devices, cgroup
 # limits) are denied. It runs beside any other engine on the host, with its own socket,
-# data root, bridge and containerd namespace, and never touches the other one.
+# data root, bridge and containerd namespace, and never touches the other one. With
+# --live-restore, sandboxes keep running while this engine restarts (an upgrade, a crash).
 source "$(dirname "$0")/lib.sh"
 
 SOCK="${SLIPWAY_DOCKER_SOCKET:-/run/slipway/docker.sock}"
@@ -46,6 +47,7 @@ else
     --bridge "$BRIDGE" \
     --default-address-pool "base=$POOL,size=24" \
     --userns-remap default \
+    --live-restore \
     --cgroup-parent /slipway \
     --containerd-namespace slipway \
     --containerd-plugins-namespace slipway-plugins \

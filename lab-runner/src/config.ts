@@ -122,6 +122,18 @@ export const settings = [
     doc: 'Folder of course modules and lessons (the class view reads which labs each module has).',
   },
   {
+    env: 'SLIPWAY_REAP_INTERVAL_MS',
+    key: 'reapIntervalMs',
+    default: '300000',
+    doc: 'How often labelled sandboxes, networks and volumes the database does not know are removed (also at start).',
+  },
+  {
+    env: 'SLIPWAY_REAP_GRACE_MS',
+    key: 'reapGraceMs',
+    default: '120000',
+    doc: 'A resource younger than this is never reaped (it may be being created).',
+  },
+  {
     env: 'SLIPWAY_LABS_DIR',
     key: 'labsDir',
     default: 'labs',
@@ -189,6 +201,8 @@ const configSchema = z.object({
   stuckAfterMinutes: z.coerce.number().positive().max(1440),
   stuckFailures: int(1, 1000),
   contentDir: z.string().min(1),
+  reapIntervalMs: int(1000, 86_400_000),
+  reapGraceMs: int(0, 86_400_000),
   labsDir: z.string().min(1),
   imagesDir: z.string().min(1),
   siteDir: z.string().min(1),

@@ -20,6 +20,7 @@ import { ProgressStore } from './progress/progress-store.ts';
 import { sweepRecordings } from './progress/recording-retention.ts';
 import { DockerSandboxProvider } from './sandbox/docker/docker-provider.ts';
 import { provisionSettings } from './sessions/provision.ts';
+import { Reaper } from './sessions/reaper.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 
 export interface RunningPlatform {
@@ -120,6 +121,9 @@ export async function startPlatform(
   });
   const watching = new AbortController();
   void sessions.watch(provider, logger, watching.signal);
+  const reaper = new Reaper({ provider, store, logger, graceMs: config.reapGraceMs });
+  reaper.sweep().catch((err) => logger.error('reaper sweep failed', err));
+  reaper.start(config.reapIntervalMs);
   const sweep = () =>
     sweepRecordings(store, config.recordingRetentionDays).then(
       (n) => n > 0 && logger.info('old recordings deleted', { count: n }),
@@ -136,6 +140,7 @@ export async function startPlatform(
     async close() {
       watching.abort();
       clearInterval(sweeper);
+      reaper.stop();
       await sessions.closeAll();
       await shutdown();
       db.close();

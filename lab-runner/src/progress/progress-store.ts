@@ -312,6 +312,24 @@ export class ProgressStore {
       .run(now.toISOString(), reason, sessionId);
   }
 
+  lastEndedSandbox(
+    learnerId: string,
+    labId: string,
+  ): { sessionId: string; endReason: string | null } | undefined {
+    return this.db
+      .prepare(
+        'SELECT session_id AS sessionId, end_reason AS endReason FROM sandboxes WHERE learner_id = ? AND lab_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT 1',
+      )
+      .get(learnerId, labId) as { sessionId: string; endReason: string | null } | undefined;
+  }
+
+  liveSessions(): string[] {
+    const rows = this.db
+      .prepare('SELECT session_id AS s FROM sandboxes WHERE ended_at IS NULL')
+      .all() as Array<{ s: string }>;
+    return rows.map((r) => r.s);
+  }
+
   liveSandbox(
     learnerId: string,
     labId: string,

@@ -46,6 +46,7 @@ export const sandboxPhaseSchema = z.enum([
   'starting-engine',
   'loading-images',
   'setting-up',
+  'restoring',
   'ready',
   'stopped',
   'failed',

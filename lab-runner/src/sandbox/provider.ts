@@ -29,6 +29,8 @@ export interface SandboxProvider {
   destroy(id: string, opts?: CallOptions): Promise<void>;
   /** Resource use right now. */
   stats(id: string, opts?: CallOptions): Promise<SandboxStats>;
+  /** Everything labelled for this instance, by sandbox session: what the reaper looks at. */
+  resources(opts?: CallOptions): Promise<SessionResources[]>;
   /** Lifecycle events of this instance's sandboxes until the signal aborts. */
   events(opts: { signal: AbortSignal }): AsyncIterable<SandboxEvent>;
 }
@@ -116,6 +118,16 @@ export interface Terminal extends AsyncDisposable {
   resize(cols: number, rows: number, opts?: CallOptions): Promise<void>;
   /** Exit code once the process has ended; null if still running or unknown. */
   exitCode(opts?: CallOptions): Promise<number | null>;
+}
+
+export interface SessionResources {
+  session: string;
+  /** What to pass to destroy() to remove all of them. */
+  id: string;
+  labels: SandboxLabels;
+  /** The oldest of them. */
+  createdAt: Date;
+  kinds: Array<'sandbox' | 'network' | 'volume'>;
 }
 
 export interface SandboxStats {

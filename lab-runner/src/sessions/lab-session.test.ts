@@ -51,7 +51,9 @@ class ProviderWithScriptedChecks implements SandboxProvider {
         (!filter.lab || s.labels.lab === filter.lab),
     );
   }
+  execs: string[][] = [];
   async exec(_id: string, req: ExecRequest): Promise<ExecResult> {
+    this.execs.push(req.cmd);
     const base = { stderr: '', truncated: false, timedOut: false, durationMs: 1 };
     if (req.cmd[0] === 'sh') return { ...base, exitCode: 0, stdout: 'ready\n' }; // readiness probe
     if (req.cmd[0] === 'bash') return { ...base, exitCode: this.setupExit, stdout: '' }; // lab setup
@@ -72,6 +74,9 @@ class ProviderWithScriptedChecks implements SandboxProvider {
   }
   async stats() {
     return { memoryBytes: 0, pids: 0 };
+  }
+  async resources() {
+    return [];
   }
   async *events() {}
 }
@@ -250,5 +255,31 @@ describe('LabSession', () => {
     expect(provider.sandboxes.size).toBe(0);
     expect(session.sandboxStatus.kind).toBe('none');
     expect(store.completions('L1', 'lab')).toHaveLength(1);
+  });
+
+  it('brings a replacement for a dead sandbox back to the last completed task, but not after a reset', async () => {
+    const { session, provider, seen } = setup();
+    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    const first = await session.start();
+    await settle(session);
+    provider.sandboxes.delete(first.id);
+    session.sandboxGone(first.sessionId, 'it was removed');
+    provider.execs = [];
+    await session.start();
+    expect(provider.execs).toContainEqual(['bash', '-c', 'one']);
+    expect(provider.execs).not.toContainEqual(['bash', '-c', 'two']);
+    expect(
+      seen.filter((m) => m.type === 'status').map((m) => (m.type === 'status' ? m.phase : '')),
+    ).toContain('restoring');
+    expect(seen.at(-1)).toMatchObject({
+      type: 'status',
+      phase: 'ready',
+      message: 'Your sandbox was recreated and brought back to where you were: One.',
+    });
+
+    await session.reset();
+    provider.execs = [];
+    await session.start();
+    expect(provider.execs).not.toContainEqual(['bash', '-c', 'one']);
   });
 });

@@ -55,6 +55,9 @@ export type SandboxStatus =
 
 type Listener = (msg: ServerMessage) => void;
 
+/** How a sandbox the learner threw away is recorded; a replacement for it is not restored. */
+const RESET_REASON = 'reset by learner';
+
 const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
 
 /**
@@ -74,6 +77,8 @@ export class LabSession {
   private rerun: CheckTrigger | undefined;
   readonly terminal: TerminalHub;
   private closed = false;
+  /** Titles of the tasks redone in the sandbox that just started, to tell the learner. */
+  private restored: string[] = [];
 
   constructor(learnerId: string, lab: Lab, deps: LabSessionDeps) {
     this.learnerId = learnerId;
@@ -169,12 +174,11 @@ export class LabSession {
         this.status = { kind: 'ready', sandbox };
         void this.terminal.start(sandbox, this.previousScreen(sandbox));
         this.publishSandbox('ready');
-        this.broadcast({
-          v: PROTOCOL_VERSION,
-          type: 'status',
-          phase: 'ready',
-          message: 'Your sandbox is ready.',
-        });
+        const message = this.restored.length
+          ? `Your sandbox was recreated and brought back to where you were: ${this.restored.join('; ')}.`
+          : 'Your sandbox is ready.';
+        this.restored = [];
+        this.broadcast({ v: PROTOCOL_VERSION, type: 'status', phase: 'ready', message });
         this.updatePolling();
         void this.runChecks('start');
         resolveReady(sandbox);
@@ -226,6 +230,10 @@ export class LabSession {
       store.sandboxEnded(found.labels.session, `replaced (was ${found.state})`);
     }
 
+    // A sandbox that died or vanished is replaced and brought back to where the learner was;
+    // one the learner reset on purpose starts fresh.
+    const previous = store.lastEndedSandbox(this.learnerId, this.lab.id);
+    const restore = previous !== undefined && previous.endReason !== RESET_REASON;
     const sessionId = randomBytes(6).toString('hex');
     const info = await provisionSandbox(
       provider,
@@ -244,7 +252,43 @@ export class LabSession {
         abandoned: () => store.sandboxEnded(sessionId, 'failed to start'),
       },
     );
+    if (restore) await this.restore(info.id, ready);
     return { id: info.id, sessionId };
+  }
+
+  /**
+   * Replays the solutions of the tasks this learner completed, in lab order, in a fresh
+   * sandbox, so a sandbox that died comes back where they were. A step that fails is logged
+   * and the rest still run; the learner is told what was redone.
+   */
+  private async restore(sandboxId: string, ready: Promise<ReadySandbox>): Promise<void> {
+    const done = new Set(
+      this.deps.store.completions(this.learnerId, this.lab.id).map((c) => c.taskId),
+    );
+    const tasks = this.lab.tasks.filter((t) => done.has(t.id));
+    if (tasks.length === 0) return;
+    this.setPhase(
+      'restoring',
+      `Bringing your new sandbox back to where you were (${tasks.length} completed task${tasks.length === 1 ? '' : 's'})…`,
+      ready,
+    );
+    for (const task of tasks) {
+      const r = await this.deps.provider
+        .exec(
+          sandboxId,
+          { cmd: ['bash', '-c', task.solution], maxOutputBytes: 16_384 },
+          { timeoutMs: this.deps.settings.setupTimeoutMs },
+        )
+        .catch((err: unknown) => ({ exitCode: -1, stderr: (err as Error).message }));
+      if (r.exitCode !== 0) {
+        this.deps.logger.warn('restoring a task failed', {
+          lab: this.lab.id,
+          task: task.id,
+          stderr: r.stderr.slice(-500),
+        });
+      }
+    }
+    this.restored = tasks.map((t) => t.title);
   }
 
   /** A command was entered in the terminal: check shortly after it has had time to act. */
@@ -397,16 +441,16 @@ export class LabSession {
     this.status = { kind: 'none' };
     this.updatePolling();
     await this.terminal.stop();
-    this.publishSandbox('stopped', 'reset by learner');
+    this.publishSandbox('stopped', RESET_REASON);
     if (current.kind === 'ready') {
-      this.deps.store.sandboxEnded(current.sandbox.sessionId, 'reset by learner');
+      this.deps.store.sandboxEnded(current.sandbox.sessionId, RESET_REASON);
     }
     for (const found of await this.deps.provider.list({
       learner: this.learnerId,
       lab: this.lab.id,
     })) {
       await this.deps.provider.destroy(found.id);
-      this.deps.store.sandboxEnded(found.labels.session, 'reset by learner');
+      this.deps.store.sandboxEnded(found.labels.session, RESET_REASON);
     }
     this.broadcast({
       v: PROTOCOL_VERSION,

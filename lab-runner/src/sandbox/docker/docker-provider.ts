@@ -15,6 +15,7 @@ import {
   type SandboxSpec,
   type SandboxState,
   type SandboxStats,
+  type SessionResources,
   type Terminal,
   type TerminalRequest,
 } from '../provider.ts';
@@ -431,6 +432,56 @@ export class DockerSandboxProvider implements SandboxProvider {
         if (!isGone(err)) throw err;
       }
     }
+  }
+
+  async resources(opts?: CallOptions): Promise<SessionResources[]> {
+    const signal = this.signal(opts);
+    const label = labelFilters({ instance: this.opts.instance });
+    const [containers, networks, volumes] = await engineCall('listing sandbox resources', () =>
+      Promise.all([
+        this.docker.listContainers({
+          all: true,
+          filters: { label },
+          abortSignal: signal,
+        } as Docker.ContainerListOptions),
+        call<Docker.NetworkInspectInfo[]>(this.docker, 'listNetworks', {
+          filters: { label },
+          abortSignal: signal,
+        }),
+        call<{ Volumes: Docker.VolumeInspectInfo[] | null }>(this.docker, 'listVolumes', {
+          filters: { label },
+          abortSignal: signal,
+        }),
+      ]),
+    );
+    const bySession = new Map<string, SessionResources>();
+    const add = (
+      labels: Record<string, string> | undefined,
+      kind: SessionResources['kinds'][number],
+      created: Date,
+    ) => {
+      const l = fromDockerLabels(labels);
+      if (!l) return;
+      const r = bySession.get(l.session) ?? {
+        session: l.session,
+        id: names(l.session).container,
+        labels: l,
+        createdAt: created,
+        kinds: [],
+      };
+      if (!r.kinds.includes(kind)) r.kinds.push(kind);
+      if (created < r.createdAt) r.createdAt = created;
+      bySession.set(l.session, r);
+    };
+    for (const c of containers) add(c.Labels, 'sandbox', new Date(c.Created * 1000));
+    for (const n of networks) add(n.Labels, 'network', new Date(n.Created ?? Date.now()));
+    for (const v of volumes.Volumes ?? [])
+      add(
+        v.Labels ?? undefined,
+        'volume',
+        new Date((v as { CreatedAt?: string }).CreatedAt ?? Date.now()),
+      );
+    return [...bySession.values()];
   }
 
   async stats(id: string, opts?: CallOptions): Promise<SandboxStats> {
