@@ -53,11 +53,15 @@ test('an instructor runs a class: learners join, a check turns the matrix green 
   const ada = learners[0]!.page;
   await ada.goto('/docker-fundamentals/first-containers/');
   await ada.getByTestId('lab-start').click();
-  await expect(ada.getByTestId('lab-status')).toHaveAttribute('data-phase', 'ready', { timeout: 120_000 });
+  await expect(ada.getByTestId('lab-status')).toHaveAttribute('data-phase', 'ready', {
+    timeout: 120_000,
+  });
   await ada.getByTestId('lab-terminal').click();
   await ada.keyboard.type('docker run -d --name web -p 8080:80 nginx', { delay: 5 });
   await ada.keyboard.press('Enter');
-  await expect(ada.getByTestId('task-run-web')).toHaveAttribute('data-state', 'passed', { timeout: 60_000 });
+  await expect(ada.getByTestId('task-run-web')).toHaveAttribute('data-state', 'passed', {
+    timeout: 60_000,
+  });
   const navigations: string[] = [];
   teacher.on('framenavigated', (f) => navigations.push(f.url()));
   await expect(cell).toHaveAttribute('data-state', 'done', { timeout: 10_000 });
@@ -66,13 +70,17 @@ test('an instructor runs a class: learners join, a check turns the matrix green 
 
   // The learner page: the replay shows the commands Ada typed.
   await adaRow.getByRole('link').first().click();
-  await expect(teacher.getByTestId('timeline-command').first()).toContainText('docker run -d --name web -p 8080:80 nginx');
+  await expect(teacher.getByTestId('timeline-command').first()).toContainText(
+    'docker run -d --name web -p 8080:80 nginx',
+  );
   const replay = teacher.getByTestId('replay');
   await expect(replay).toBeVisible();
   await expect(replay.getByTestId('replay-marker').first()).toBeAttached();
   await replay.getByTestId('replay-speed').selectOption({ index: 4 });
   await replay.getByTestId('replay-play').click();
-  await expect(replay.locator('.xterm-rows')).toContainText('--name web -p 8080:80 nginx', { timeout: 60_000 });
+  await expect(replay.locator('.xterm-rows')).toContainText('--name web -p 8080:80 nginx', {
+    timeout: 60_000,
+  });
 
   // The CSV has Ada's completion.
   await teacher.goBack();

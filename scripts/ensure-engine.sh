@@ -22,6 +22,7 @@ answers() { docker -H "unix://$SOCK" version >/dev/null 2>&1; }
 
 if answers; then
   info "Slipway engine answers at unix://$SOCK"
+  bash "$(dirname "$0")/ensure-firewall.sh"
   exit 0
 fi
 need_root "Starting the sandbox engine"
@@ -59,6 +60,7 @@ fi
 for _ in $(seq 1 120); do
   if answers; then
     info "engine ready (log: $LOG)"
+    bash "$(dirname "$0")/ensure-firewall.sh"
     exit 0
   fi
   sleep 0.5

@@ -13,7 +13,7 @@ import {
   type ServerMessage,
   type TaskStatus,
 } from '../protocol/index.ts';
-import type { SandboxLimits, SandboxProvider } from '../sandbox/provider.ts';
+import type { SandboxInfo, SandboxLimits, SandboxProvider } from '../sandbox/provider.ts';
 import { AsciicastRecorder, readCastTail } from '../terminal/asciicast.ts';
 import type { CommandMark } from '../terminal/command-marks.ts';
 import { provisionSandbox } from './provision.ts';
@@ -561,15 +561,30 @@ export class LabSession {
 
   /** The shell ended: a dead sandbox ends the session's sandbox, a live one gets a new shell. */
   private async shellEnded(sandbox: ReadySandbox): Promise<'respawn' | 'stop'> {
-    if (this.closed) return 'stop';
-    const info = await this.deps.provider.inspect(sandbox.id).catch(() => undefined);
-    if (info?.state === 'running') return 'respawn';
-    const detail = info?.exit?.oomKilled
-      ? 'it ran out of memory'
-      : info
-        ? `it exited with code ${info.exit?.code ?? '?'}`
-        : 'it was removed';
-    this.sandboxGone(sandbox.sessionId, detail);
+    // While the engine itself restarts (its exec streams all end), it cannot say whether the
+    // sandbox lives: ask again for a while rather than declare it dead.
+    const until = Date.now() + 120_000;
+    for (let wait = 500; !this.closed; wait = Math.min(wait * 2, 5_000)) {
+      let info: SandboxInfo | undefined;
+      try {
+        info = await this.deps.provider.inspect(sandbox.id);
+      } catch (err) {
+        const code = asSlipwayError(err).code;
+        if ((code === 'ENGINE_UNAVAILABLE' || code === 'ENGINE_TIMEOUT') && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, wait));
+          continue;
+        }
+        info = undefined;
+      }
+      if (info?.state === 'running') return 'respawn';
+      const detail = info?.exit?.oomKilled
+        ? 'it ran out of memory'
+        : info
+          ? `it exited with code ${info.exit?.code ?? '?'}`
+          : 'it was removed';
+      this.sandboxGone(sandbox.sessionId, detail);
+      return 'stop';
+    }
     return 'stop';
   }
 

@@ -48,6 +48,12 @@ export class Reaper {
     const { provider, store, logger, graceMs } = this.deps;
     const found = await provider.resources();
     const live = new Set(store.liveSessions());
+    // Sessions whose sandbox is gone end first, so their network and volume go in this sweep.
+    const ended = vanished(found, live);
+    for (const s of ended) {
+      store.sandboxEnded(s, 'vanished from the engine');
+      live.delete(s);
+    }
     const removed: string[] = [];
     for (const r of orphans(found, live, now, graceMs)) {
       await provider.destroy(r.id).then(
@@ -55,8 +61,6 @@ export class Reaper {
         (err) => logger.error('could not remove an orphaned sandbox', err, { session: r.session }),
       );
     }
-    const ended = vanished(found, live);
-    for (const s of ended) store.sandboxEnded(s, 'vanished from the engine');
     if (removed.length || ended.length) logger.info('reaper', { removed, ended });
     return { removed, ended };
   }

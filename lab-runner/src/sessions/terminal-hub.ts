@@ -41,6 +41,7 @@ export interface TerminalHubDeps {
  * same processes. -E: no detach key; -z: no suspend key; -r winch: redraw by SIGWINCH.
  */
 const SHELL = ['dtach', '-A', '/run/slipway/shell.sock', '-E', '-z', '-r', 'winch', 'bash', '-l'];
+const DTACH_CLEAR = '\u001b[H\u001b[J';
 const MAX_QUICK_RESPAWNS = 3;
 const MAX_PENDING_INPUT = 4096;
 
@@ -83,6 +84,8 @@ export class TerminalHub {
     if (this.sandbox?.sessionId !== sandbox.sessionId) {
       this.ring.clear();
       this.ring.append(screen);
+      // Pages that attached while the sandbox was being found get the old screen now.
+      if (screen) for (const v of this.views) v.output(screen);
       void this.recorder?.close();
       this.recorder = this.deps.recorder(sandbox, this.size);
     }
@@ -111,8 +114,15 @@ export class TerminalHub {
     this.terminal = t;
     const decoder = new OutputDecoder();
     const marks = new CommandMarkExtractor();
+    // dtach clears the screen when it attaches; the screen kept here is better than nothing.
+    let first = true;
     t.stream.on('data', (chunk: Buffer) => {
-      const r = marks.push(decoder.push(chunk));
+      let text = decoder.push(chunk);
+      if (first && text) {
+        first = false;
+        if (text.startsWith(DTACH_CLEAR)) text = text.slice(DTACH_CLEAR.length);
+      }
+      const r = marks.push(text);
       for (const m of r.marks) this.deps.onCommand(m);
       if (r.text) this.emit(r.text);
     });

@@ -1,13 +1,12 @@
 import {
   closeSync,
-  createWriteStream,
   existsSync,
   fstatSync,
   mkdirSync,
   openSync,
   readSync,
   statSync,
-  type WriteStream,
+  writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -24,7 +23,7 @@ export interface RecordingInfo {
  * it writes one last marker saying so and records nothing more.
  */
 export class AsciicastRecorder {
-  private stream: WriteStream | undefined;
+  private fd: number | undefined;
   private readonly started: number;
   private written = 0;
   private stopped = false;
@@ -48,15 +47,13 @@ export class AsciicastRecorder {
 
   private write(line: string): void {
     if (this.stopped) return;
-    if (!this.stream) {
+    if (this.fd === undefined) {
       mkdirSync(dirname(this.opts.path), { recursive: true });
       // A recording that already exists is continued (the runner restarted mid-session).
       const existing = existsSync(this.opts.path) ? statSync(this.opts.path).size : 0;
-      this.stream = createWriteStream(this.opts.path, { flags: 'a' });
+      // Synchronous appends: what the learner saw is on disk even if the runner is killed.
+      this.fd = openSync(this.opts.path, 'a');
       if (existing > 0) this.written = existing;
-      this.stream.on('error', () => {
-        this.stopped = true;
-      });
       const header =
         existing > 0
           ? undefined
@@ -68,23 +65,29 @@ export class AsciicastRecorder {
               title: this.opts.title,
               env: { TERM: 'xterm-256color', SHELL: '/bin/bash' },
             });
-      if (header) {
-        this.stream.write(`${header}\n`);
-        this.written += header.length + 1;
-      }
+      if (header) this.append(`${header}\n`);
     }
     const size = Buffer.byteLength(line) + 1;
     if (this.written + size > this.opts.maxBytes) {
-      const note = JSON.stringify([this.elapsed(), 'm', 'recording stopped: size limit reached']);
-      this.stream.write(`${note}\n`);
-      this.written += note.length + 1;
+      this.append(
+        `${JSON.stringify([this.elapsed(), 'm', 'recording stopped: size limit reached'])}\n`,
+      );
       this.info.truncated = true;
       this.stopped = true;
     } else {
-      this.stream.write(`${line}\n`);
-      this.written += size;
+      this.append(`${line}\n`);
     }
     this.info.bytes = this.written;
+  }
+
+  private append(text: string): void {
+    if (this.fd === undefined) return;
+    try {
+      this.written += writeSync(this.fd, text);
+    } catch {
+      // A full disk stops the recording, never the lab.
+      this.stopped = true;
+    }
   }
 
   private elapsed(now = Date.now()): number {
@@ -105,9 +108,9 @@ export class AsciicastRecorder {
 
   async close(): Promise<void> {
     this.stopped = true;
-    const s = this.stream;
-    this.stream = undefined;
-    if (s) await new Promise<void>((r) => s.end(() => r()));
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -23,11 +23,21 @@ async function freePort(): Promise<number> {
  * by its pid (even with SIGKILL) and start it again on the same port and SQLite file.
  */
 export class RunnerProcess {
-  readonly instance = `e2e-${randomBytes(3).toString('hex')}`;
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'slipway-e2e-'));
+  readonly instance: string;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'slipway-runner-'));
   port = 0;
   private child: ChildProcess | undefined;
+  private readonly env: Record<string, string>;
   log = '';
+
+  constructor(opts: { prefix?: string; env?: Record<string, string> } = {}) {
+    this.instance = `${opts.prefix ?? 'e2e'}-${randomBytes(3).toString('hex')}`;
+    this.env = opts.env ?? {};
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -35,6 +45,7 @@ export class RunnerProcess {
 
   async start(): Promise<void> {
     if (this.port === 0) this.port = await freePort();
+    this.log += `\n--- runner started ${new Date().toISOString()} ---\n`;
     const child = spawn(process.execPath, ['lab-runner/src/main.ts'], {
       cwd: root,
       env: {
@@ -43,6 +54,7 @@ export class RunnerProcess {
         SLIPWAY_DATA_DIR: this.dataDir,
         SLIPWAY_INSTANCE: this.instance,
         SLIPWAY_CHECK_INTERVAL_MS: '2000',
+        ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -53,8 +65,9 @@ export class RunnerProcess {
     child.stderr?.on('data', (d: Buffer) => {
       this.log += d.toString();
     });
+    const from = this.log.length;
     const until = Date.now() + 30_000;
-    while (!this.log.includes('Slipway is running at')) {
+    while (!this.log.slice(from).includes('Slipway is running at')) {
       if (child.exitCode !== null) throw new Error(`runner exited ${child.exitCode}:\n${this.log}`);
       if (Date.now() > until) throw new Error(`runner did not start:\n${this.log}`);
       await new Promise((r) => setTimeout(r, 50));

@@ -331,6 +331,9 @@ export class DockerSandboxProvider implements SandboxProvider {
         AttachStdout: true,
         AttachStderr: true,
         Tty: true,
+        // Born at its real size: a program that reads the size at start (dtach's redraw on
+        // attach, readline) would otherwise see 0x0 until the first resize.
+        ConsoleSize: [req.rows, req.cols],
         Env: Object.entries({ TERM: 'xterm-256color', ...req.env }).map(([k, v]) => `${k}=${v}`),
         WorkingDir: req.workdir ?? '/root',
         User: 'root',
@@ -342,6 +345,7 @@ export class DockerSandboxProvider implements SandboxProvider {
         hijack: true,
         stdin: true,
         Tty: true,
+        ConsoleSize: [req.rows, req.cols],
         abortSignal: signal,
       } as Docker.ExecStartOptions),
     )) as Duplex;

@@ -22,6 +22,8 @@ import { type Buttons, LabView, type Phase } from './view.ts';
 
 const OFFLINE_MESSAGE =
   "The lab service is not answering, so the terminal can't start. The lesson still works.";
+/** Acknowledge drawn output in steps of this many characters (flow control). */
+const ACK_EVERY = 16 * 1024;
 const OFFLINE_HINT = 'Press Retry in a moment. If it keeps happening, tell your instructor.';
 
 /** Phases in which the sandbox is on its way: a Run click waits instead of starting it. */
@@ -31,6 +33,7 @@ const STARTING: readonly Phase[] = [
   'starting-engine',
   'loading-images',
   'setting-up',
+  'restoring',
 ];
 
 /**
@@ -62,6 +65,8 @@ export class LabController {
   private lastError: LearnerError | undefined;
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private phase: Phase = 'idle';
+  private unacked = 0;
+  private takenOver = false;
 
   constructor(root: HTMLElement) {
     this.labId = root.dataset.lab ?? '';
@@ -225,6 +230,10 @@ export class LabController {
     ws.addEventListener('open', () => {
       if (generation !== this.generation) return;
       this.openedOnce = true;
+      // The runner sends the recent screen first: start from a clean terminal, not on top of
+      // what this page showed before a reconnect.
+      t.term.reset();
+      this.unacked = 0;
       // Sizes may have changed while connecting.
       this.send({ v: PROTOCOL_VERSION, type: 'resize', cols: t.term.cols, rows: t.term.rows });
       this.flushReveals();
@@ -246,9 +255,18 @@ export class LabController {
       case 'status':
         this.onStatus(msg.phase, msg.message);
         return;
-      case 'output':
-        this.terminal?.term.write(msg.data);
+      case 'output': {
+        const chars = msg.data.length;
+        // Flow control: tell the runner how much has been drawn, so a flood (`yes`) cannot
+        // pile up faster than this page can show it.
+        this.terminal?.term.write(msg.data, () => this.drawn(chars));
         this.typist.output(msg.data);
+        return;
+      }
+      case 'taken-over':
+        this.takenOver = true;
+        return;
+      case 'resize':
         return;
       case 'tasks':
       case 'task':
@@ -299,8 +317,30 @@ export class LabController {
     this.view.showButtons({});
   }
 
+  private drawn(chars: number): void {
+    this.unacked += chars;
+    if (this.unacked >= ACK_EVERY) {
+      this.send({ v: PROTOCOL_VERSION, type: 'ack', chars: this.unacked });
+      this.unacked = 0;
+    }
+  }
+
   private onClose(code: number, reason: string): void {
     this.checkDone();
+    if (code === CloseCode.takenOver || this.takenOver) {
+      this.takenOver = false;
+      this.reconnecting = false;
+      this.typist.cancel();
+      this.setStatus(
+        'closed',
+        'This lab is open in another tab or window.',
+        'Press “Use it here” to bring it back to this page.',
+      );
+      this.view.overlay('');
+      this.view.showButtons({ retry: true });
+      this.view.retry.textContent = 'Use it here';
+      return;
+    }
     if (shouldReconnect(code) && this.reconnectAttempt < MAX_RECONNECTS) {
       const delay = reconnectDelay(this.reconnectAttempt);
       this.reconnectAttempt += 1;

@@ -1,0 +1,27 @@
+/**
+ * A progress writer for the durability test: records completions in a loop and, after each
+ * one is committed, says so on stdout (`ack <task>`), the way the runner tells a learner.
+ * Usage: node progress-writer.ts <db file> <worker id>
+ */
+import { writeSync } from 'node:fs';
+import { openDatabase } from '../../src/progress/database.ts';
+import { ProgressStore } from '../../src/progress/progress-store.ts';
+
+const [file, worker] = process.argv.slice(2);
+const store = new ProgressStore(openDatabase(file!));
+const learner = `writer-${worker}`;
+store.touchLearner(learner);
+for (let n = 0; ; n++) {
+  const taskId = `t-${worker}-${n}`;
+  const completed = store.recordAttempt({
+    learnerId: learner,
+    labId: 'durability',
+    taskId,
+    passed: true,
+    reason: undefined,
+    trigger: 'command',
+    durationMs: 1,
+    at: new Date(),
+  });
+  if (completed) writeSync(1, `ack ${taskId}\n`);
+}

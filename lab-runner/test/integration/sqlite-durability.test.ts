@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/progress/database.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'slipway-durability-'));
+const file = join(dir, 'slipway.db');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Starts `n` writers on one SQLite file, kills them all with SIGKILL after `ms`, returns acks. */
+async function round(n: number, ms: number): Promise<string[]> {
+  const acks: string[] = [];
+  const children = Array.from({ length: n }, (_, i) => {
+    const c = spawn(
+      process.execPath,
+      [join(import.meta.dirname, 'progress-writer.ts'), file, `${ms}-${i}`],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let buf = '';
+    c.stdout.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop() ?? '';
+      for (const l of lines) if (l.startsWith('ack ')) acks.push(l.slice(4));
+    });
+    return c;
+  });
+  await new Promise((r) => setTimeout(r, ms));
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.once('exit', () => resolve());
+          if (c.pid !== undefined) process.kill(c.pid, 'SIGKILL');
+        }),
+    ),
+  );
+  return acks;
+}
+
+describe('progress on a real SQLite file under kill -9', () => {
+  it('loses no acknowledged completion and stays consistent, round after round', async () => {
+    openDatabase(file).close(); // migrate once up front, as the runner does at start
+    const acked: string[] = [];
+    for (const ms of [700, 1300, 400 + Math.floor(Math.random() * 1500)])
+      acked.push(...(await round(20, ms)));
+    expect(acked.length).toBeGreaterThan(20);
+    const db = openDatabase(file);
+    expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    const stored = new Set(
+      (
+        db
+          .prepare("SELECT task_id AS t FROM task_completions WHERE lab_id = 'durability'")
+          .all() as Array<{ t: string }>
+      ).map((r) => r.t),
+    );
+    const lost = acked.filter((t) => !stored.has(t));
+    expect(lost).toEqual([]);
+    db.close();
+  }, 120_000);
+});
