@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { courseLabs } from './course.ts';
 import { expect, test } from './fixtures.ts';
@@ -9,7 +10,11 @@ import { expect, test } from './fixtures.ts';
  */
 const labs = courseLabs().filter((l) => l.id !== 'first-containers'); // has its own, finer spec
 
-/** The last non-empty line of the terminal ends in a prompt: `# `, or bash's `> ` for more. */
+/**
+ * The last non-empty row is a bare prompt: the shell's `learner@host:dir# `, or bash's `> `
+ * while a here-document or quote is open. Only a bare prompt counts: program output can end in
+ * `#` too (BuildKit prints ` => => #` for an empty log line).
+ */
 async function atPrompt(page: Page, lab: string): Promise<boolean> {
   const rows = await page.locator(`[data-lab="${lab}"] .xterm-rows > div`).allInnerTexts();
   const last =
@@ -17,7 +22,7 @@ async function atPrompt(page: Page, lab: string): Promise<boolean> {
       .map((r) => r.replace(/\u00a0/g, ' ').trimEnd())
       .filter(Boolean)
       .at(-1) ?? '';
-  return /[#>]$/.test(last);
+  return /^learner@[\w.-]+:[^\s#]*#$/.test(last) || last === '>';
 }
 
 /**
@@ -32,6 +37,29 @@ async function typeLines(page: Page, lab: string, text: string) {
     if (line !== '') await page.keyboard.type(line);
     await page.keyboard.press('Enter');
     await page.waitForTimeout(100);
+  }
+}
+
+/**
+ * Waits for a task to turn green. When it does not, the error (and a file that `make test`
+ * prints last, so it survives a log cut to its tail) says what the learner would have seen:
+ * the task's state, its reason and the last rows of the terminal.
+ */
+async function expectPassed(page: Page, lab: string, task: string) {
+  const row = page.locator(`[data-lab="${lab}"] [data-testid="task-${task}"]`);
+  try {
+    await expect(row).toHaveAttribute('data-state', 'passed', { timeout: 180_000 });
+  } catch (err) {
+    const state = await row.getAttribute('data-state');
+    const reason = (await row.locator('[data-testid="task-reason"]').textContent())?.trim();
+    const rows = (await page.locator(`[data-lab="${lab}"] .xterm-rows > div`).allInnerTexts())
+      .map((r) => r.replace(/\u00a0/g, ' ').trimEnd())
+      .filter(Boolean)
+      .slice(-12);
+    const text = `${lab}/${task} is ${state}: ${reason ?? '(no reason)'}\nterminal:\n  ${rows.join('\n  ')}\n`;
+    mkdirSync('test-results/diagnosis', { recursive: true });
+    writeFileSync(`test-results/diagnosis/${lab}.txt`, text);
+    throw new Error(`${text}${(err as Error).message}`);
   }
 }
 
@@ -58,13 +86,7 @@ for (const lab of labs) {
 
     for (const task of lab.tasks) {
       await typeLines(page, lab.id, task.solution);
-      await expect(root.locator(`[data-testid="task-${task.id}"]`)).toHaveAttribute(
-        'data-state',
-        'passed',
-        {
-          timeout: 180_000,
-        },
-      );
+      await expectPassed(page, lab.id, task.id);
     }
     await expect(root.locator('[data-testid="lab-progress"]')).toHaveText(
       `${lab.tasks.length} of ${lab.tasks.length} tasks done`,

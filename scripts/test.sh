@@ -16,11 +16,16 @@ layers=(
   "end-to-end tests (Chromium)|npm run --silent test:e2e"
 )
 summary=()
+rm -rf test-results/diagnosis
 for layer in "${layers[@]}"; do
   name="${layer%%|*}"; cmd="${layer#*|}"
   step "$name"
   s=$(date +%s)
   if ! bash -c "$cmd"; then
+    # What a failed E2E lab left behind, last, where a log cut to its tail still shows it.
+    for f in test-results/diagnosis/*.txt; do
+      [ -f "$f" ] && head -c 2000 "$f"
+    done
     die "$name failed"
   fi
   summary+=("$(printf '%-52s %4ss' "$name" "$(( $(date +%s) - s ))")")

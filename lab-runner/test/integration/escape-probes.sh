@@ -2,7 +2,7 @@
 # Escape probes, run as root inside a sandbox. Each prints one line:
 #   PROBE <name> blocked|ESCAPED <detail>
 # They are harmless if they succeed: writes put back the value they read, mounts are undone,
-# a device is only read. Used by the security tests and by `npm run probes`.
+# a device is only read. Run by lab-runner/test/integration/isolation.test.ts.
 set -u
 say() { printf 'PROBE %s %s %s\n' "$1" "$2" "${3:-}"; }
 
