@@ -11,7 +11,7 @@ import { expect, test } from './fixtures.ts';
 const labs = courseLabs().filter((l) => l.id !== 'first-containers'); // has its own, finer spec
 
 /**
- * The last non-empty row is a bare prompt: the shell's `learner@host:dir# `, or bash's `> `
+ * The last non-empty row ends in a bare prompt: the shell's `learner@host:dir# `, or bash's `> `
  * while a here-document or quote is open. Only a bare prompt counts: program output can end in
  * `#` too (BuildKit prints ` => => #` for an empty log line).
  */
@@ -22,7 +22,8 @@ async function atPrompt(page: Page, lab: string): Promise<boolean> {
       .map((r) => r.replace(/\u00a0/g, ' ').trimEnd())
       .filter(Boolean)
       .at(-1) ?? '';
-  return /^learner@[\w.-]+:[^\s#]*#$/.test(last) || last === '>';
+  // Not anchored at the start: output without a final newline shares the prompt's row.
+  return /learner@[\w.-]+:[^\s#]*#$/.test(last) || last === '>';
 }
 
 /**

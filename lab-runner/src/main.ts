@@ -19,6 +19,7 @@ import { openDatabase } from './progress/database.ts';
 import { ProgressStore } from './progress/progress-store.ts';
 import { sweepRecordings } from './progress/recording-retention.ts';
 import { DockerSandboxProvider } from './sandbox/docker/docker-provider.ts';
+import { IdleCuller } from './sessions/idle-culler.ts';
 import { provisionSettings } from './sessions/provision.ts';
 import { Reaper } from './sessions/reaper.ts';
 import { SessionManager } from './sessions/session-manager.ts';
@@ -124,6 +125,17 @@ export async function startPlatform(
   const reaper = new Reaper({ provider, store, logger, graceMs: config.reapGraceMs });
   reaper.sweep().catch((err) => logger.error('reaper sweep failed', err));
   reaper.start(config.reapIntervalMs);
+  const culler = new IdleCuller({
+    sessions: () => sessions.all(),
+    provider,
+    logger,
+    settings: {
+      idleMs: config.idleTimeoutMs,
+      warnMs: config.idleWarningMs,
+      lifetimeMs: config.sandboxLifetimeMs,
+    },
+  });
+  culler.start(config.idleSweepMs);
   const sweep = () =>
     sweepRecordings(store, config.recordingRetentionDays).then(
       (n) => n > 0 && logger.info('old recordings deleted', { count: n }),
@@ -141,6 +153,7 @@ export async function startPlatform(
       watching.abort();
       clearInterval(sweeper);
       reaper.stop();
+      culler.stop();
       await sessions.closeAll();
       await shutdown();
       db.close();

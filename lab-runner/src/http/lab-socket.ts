@@ -41,25 +41,35 @@ export function serveLabSocket(
 
   send({ v: PROTOCOL_VERSION, type: 'tasks', tasks: session.taskStatuses() });
   send(session.statusMessage());
+  const warning = session.idleWarning();
+  if (warning) send(warning);
   const unsubscribe = session.subscribe(send);
   session.terminal.resize(size.cols, size.rows);
-  // Output is batched for a few milliseconds: a flood becomes a few large frames, not
-  // thousands of small ones.
+  // Output goes out at once (a keystroke's echo must not wait), then whatever follows within
+  // a few milliseconds is batched: a flood becomes a few large frames, not thousands of small.
   let batch = '';
   let flushTimer: NodeJS.Timeout | undefined;
   let unacked = 0;
   let acking = false;
+  const sendOutput = (data: string) => {
+    send({ v: PROTOCOL_VERSION, type: 'output', data });
+    unacked += data.length;
+  };
   const flush = () => {
     flushTimer = undefined;
     if (!batch) return;
-    send({ v: PROTOCOL_VERSION, type: 'output', data: batch });
-    unacked += batch.length;
+    sendOutput(batch);
     batch = '';
+    flushTimer = setTimeout(flush, OUTPUT_BATCH_MS);
   };
   const detach = session.terminal.attach({
     output: (data) => {
-      batch += data;
-      flushTimer ??= setTimeout(flush, OUTPUT_BATCH_MS);
+      if (flushTimer) {
+        batch += data;
+        return;
+      }
+      sendOutput(data);
+      flushTimer = setTimeout(flush, OUTPUT_BATCH_MS);
     },
     error: sendError,
     // Pages that acknowledge what they showed are measured by that; others by the socket.
@@ -102,7 +112,11 @@ export function serveLabSocket(
       case 'input':
         if (session.sandboxStatus.kind === 'failed') return;
         session.terminal.write(msg.data);
+        session.markActive();
         if (msg.data.includes('\r')) session.commandEntered();
+        return;
+      case 'keep':
+        session.markActive();
         return;
       case 'resize': {
         const { cols, rows } = clampSize(msg.cols, msg.rows);

@@ -17,7 +17,7 @@ describe('client messages', () => {
     expect(r.ok ? [] : r.problems).toEqual([
       {
         field: 'type',
-        expected: 'must be one of "input", "resize", "check", "hint", "solution", "ack"',
+        expected: 'must be one of "input", "resize", "check", "hint", "solution", "ack", "keep"',
       },
     ]);
   });

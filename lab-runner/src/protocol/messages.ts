@@ -22,8 +22,10 @@ export const clientMessageSchema = z.discriminatedUnion(
     z.strictObject({ v, type: z.literal('solution'), taskId: slug }),
     /** Flow control: how many characters of output the page has written to its terminal. */
     z.strictObject({ v, type: z.literal('ack'), chars: z.int().min(0).max(1_000_000_000) }),
+    /** "Keep working": the learner is here, although the sandbox looked idle. */
+    z.strictObject({ v, type: z.literal('keep') }),
   ],
-  { error: 'must be one of "input", "resize", "check", "hint", "solution", "ack"' },
+  { error: 'must be one of "input", "resize", "check", "hint", "solution", "ack", "keep"' },
 );
 
 export type ClientMessage = z.output<typeof clientMessageSchema>;
@@ -69,6 +71,17 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     type: z.literal('task'),
     task: taskStatusSchema,
     trigger: z.enum(['start', 'poll', 'command', 'click']),
+  }),
+  /**
+   * The sandbox will be stopped at `stopAt` (idle for too long, or at its hard time limit);
+   * `stopAt: null` withdraws the warning. Completed tasks survive the stop.
+   */
+  z.strictObject({
+    v,
+    type: z.literal('idle'),
+    reason: z.enum(['idle', 'lifetime']),
+    stopAt: z.iso.datetime().nullable(),
+    message: z.string(),
   }),
   /** This lab was opened in another tab; this one stops receiving the terminal. */
   z.strictObject({ v, type: z.literal('taken-over'), message: z.string() }),

@@ -133,6 +133,8 @@ export interface SessionResources {
 export interface SandboxStats {
   memoryBytes: number;
   pids: number;
+  /** CPU time used by everything in the sandbox since it started, in nanoseconds. */
+  cpuNanos: number;
 }
 
 export type SandboxEvent =

@@ -73,7 +73,7 @@ class ProviderWithScriptedChecks implements SandboxProvider {
     this.sandboxes.delete(id);
   }
   async stats() {
-    return { memoryBytes: 0, pids: 0 };
+    return { memoryBytes: 0, pids: 0, cpuNanos: 0 };
   }
   async resources() {
     return [];

@@ -16,6 +16,7 @@ import {
 import type { SandboxInfo, SandboxLimits, SandboxProvider } from '../sandbox/provider.ts';
 import { AsciicastRecorder, readCastTail } from '../terminal/asciicast.ts';
 import type { CommandMark } from '../terminal/command-marks.ts';
+import type { IdleClock, IdleDecision, IdleReason } from './idle-policy.ts';
 import { provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
 import { initialTaskStatuses, statusChanged } from './task-board.ts';
@@ -79,6 +80,11 @@ export class LabSession {
   private closed = false;
   /** Titles of the tasks redone in the sandbox that just started, to tell the learner. */
   private restored: string[] = [];
+  /** The idle clock of the ready sandbox, and the stop the learner was last warned of. */
+  private activity: { readyAt: number; lastAt: number; warning?: ServerMessage } = {
+    readyAt: 0,
+    lastAt: 0,
+  };
 
   constructor(learnerId: string, lab: Lab, deps: LabSessionDeps) {
     this.learnerId = learnerId;
@@ -172,6 +178,7 @@ export class LabSession {
     this.bringUp(ready).then(
       (sandbox) => {
         this.status = { kind: 'ready', sandbox };
+        this.activity = { readyAt: Date.now(), lastAt: Date.now() };
         void this.terminal.start(sandbox, this.previousScreen(sandbox));
         this.publishSandbox('ready');
         const message = this.restored.length
@@ -435,29 +442,96 @@ export class LabSession {
 
   /** Throws the sandbox away (progress is kept); the next start() makes a fresh one. */
   async reset(): Promise<void> {
+    await this.teardown(RESET_REASON, 'Sandbox removed. Press Start for a fresh one.');
+  }
+
+  /**
+   * Stops the sandbox for being idle or reaching its time limit. Unlike a reset, the next
+   * start() brings a new sandbox back to the last completed task.
+   */
+  async stopIdle(reason: IdleReason, message: string): Promise<void> {
+    if (this.status.kind !== 'ready') return;
+    this.deps.logger.info('sandbox stopped', {
+      reason,
+      learner: this.learnerId,
+      lab: this.lab.id,
+    });
+    await this.teardown(`stopped: ${reason}`, message);
+  }
+
+  private async teardown(endReason: string, message: string): Promise<void> {
     const s = this.status;
     if (s.kind === 'starting') await s.ready.catch(() => {});
     const current = this.status;
     this.status = { kind: 'none' };
+    this.activity = { readyAt: 0, lastAt: 0 };
     this.updatePolling();
     await this.terminal.stop();
-    this.publishSandbox('stopped', RESET_REASON);
+    this.publishSandbox('stopped', endReason);
     if (current.kind === 'ready') {
-      this.deps.store.sandboxEnded(current.sandbox.sessionId, RESET_REASON);
+      this.deps.store.sandboxEnded(current.sandbox.sessionId, endReason);
     }
     for (const found of await this.deps.provider.list({
       learner: this.learnerId,
       lab: this.lab.id,
     })) {
       await this.deps.provider.destroy(found.id);
-      this.deps.store.sandboxEnded(found.labels.session, RESET_REASON);
+      this.deps.store.sandboxEnded(found.labels.session, endReason);
     }
-    this.broadcast({
+    this.broadcast({ v: PROTOCOL_VERSION, type: 'status', phase: 'stopped', message });
+  }
+
+  /** The idle clock of a ready sandbox (for the culler); undefined otherwise. */
+  idleClock(now = Date.now()): (IdleClock & { sandboxId: string }) | undefined {
+    const s = this.status;
+    if (s.kind !== 'ready') return undefined;
+    return {
+      now,
+      sandboxId: s.sandbox.id,
+      readyAt: this.activity.readyAt,
+      lastActivityAt: this.activity.lastAt,
+    };
+  }
+
+  /**
+   * Terminal input, a finished command, work in the sandbox or "Keep working": the idle clock
+   * starts again, and a warning about it is withdrawn.
+   */
+  markActive(at = Date.now()): void {
+    if (this.status.kind !== 'ready') return;
+    this.activity.lastAt = Math.max(this.activity.lastAt, at);
+    const w = this.activity.warning;
+    if (w?.type === 'idle' && w.reason === 'idle') this.warnIdle({ action: 'keep' });
+  }
+
+  /** Tells open pages about a coming stop, or that it is off; only changes are sent. */
+  warnIdle(d: IdleDecision): void {
+    const before = this.activity.warning;
+    if (d.action !== 'warn') {
+      if (!before) return;
+      this.activity.warning = undefined;
+      this.broadcast({ ...before, stopAt: null, message: '' } as ServerMessage);
+      return;
+    }
+    const stopAt = new Date(d.stopAt).toISOString();
+    if (before?.type === 'idle' && before.stopAt === stopAt) return;
+    const message =
+      d.reason === 'idle'
+        ? 'Nothing has happened in your sandbox for a while, so it will be stopped soon. Your completed tasks are kept.'
+        : 'Your sandbox reaches its time limit soon and will be stopped. Your completed tasks are kept.';
+    this.activity.warning = {
       v: PROTOCOL_VERSION,
-      type: 'status',
-      phase: 'stopped',
-      message: 'Sandbox removed. Press Start for a fresh one.',
-    });
+      type: 'idle',
+      reason: d.reason,
+      stopAt,
+      message,
+    };
+    this.broadcast(this.activity.warning);
+  }
+
+  /** The warning a newly connected page should show, if any. */
+  idleWarning(): ServerMessage | undefined {
+    return this.activity.warning;
   }
 
   /** The learner opened a task's hint or solution. */
@@ -495,6 +569,7 @@ export class LabSession {
   private commandRan(mark: CommandMark): void {
     const s = this.status;
     if (s.kind !== 'ready' || this.closed) return;
+    this.markActive(mark.finishedAt.getTime());
     try {
       this.deps.store.recordCommand({
         learnerId: this.learnerId,

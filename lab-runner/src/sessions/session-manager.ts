@@ -26,6 +26,11 @@ export class SessionManager {
     return s;
   }
 
+  /** Every session this runner holds (for the idle culler). */
+  all(): Iterable<LabSession> {
+    return this.sessions.values();
+  }
+
   find(learnerId: string, labId: string): LabSession | undefined {
     return this.sessions.get(SessionManager.key(learnerId, labId));
   }

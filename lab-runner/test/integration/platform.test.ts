@@ -240,7 +240,7 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
       [
         { v: 1, type: 'explode' },
         1008,
-        'bad message: type: must be one of "input", "resize", "check", "hint", "solution", "ack"',
+        'bad message: type: must be one of "input", "resize", "check", "hint", "solution", "ack", "keep"',
       ],
       ['x'.repeat(MAX_FRAME_BYTES + 1), 1009, ''],
     ];

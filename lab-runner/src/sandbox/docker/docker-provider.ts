@@ -492,6 +492,8 @@ export class DockerSandboxProvider implements SandboxProvider {
     const s = await engineCall('reading sandbox stats', () =>
       call<Docker.ContainerStats>(this.docker.getContainer(id), 'stats', {
         stream: false,
+        // One sample, without the engine's one-second wait for a second one.
+        'one-shot': true,
         abortSignal: this.signal(opts),
       }),
     );
@@ -500,7 +502,11 @@ export class DockerSandboxProvider implements SandboxProvider {
       (mem.stats as Record<string, number> | undefined)?.total_inactive_file ??
       mem.stats?.cache ??
       0;
-    return { memoryBytes: Math.max(0, (mem.usage ?? 0) - cache), pids: s.pids_stats?.current ?? 0 };
+    return {
+      memoryBytes: Math.max(0, (mem.usage ?? 0) - cache),
+      pids: s.pids_stats?.current ?? 0,
+      cpuNanos: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
+    };
   }
 
   async *events(opts: { signal: AbortSignal }): AsyncIterable<SandboxEvent> {

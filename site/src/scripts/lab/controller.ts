@@ -67,6 +67,7 @@ export class LabController {
   private phase: Phase = 'idle';
   private unacked = 0;
   private takenOver = false;
+  private idleTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(root: HTMLElement) {
     this.labId = root.dataset.lab ?? '';
@@ -90,6 +91,11 @@ export class LabController {
       void this.load(resume);
     });
     this.view.check.addEventListener('click', () => this.check());
+    this.view.keep.addEventListener('click', () => {
+      this.send({ v: PROTOCOL_VERSION, type: 'keep' });
+      this.showIdle(null);
+      if (this.terminal) this.focusTerminal(this.terminal);
+    });
     this.view.reset.addEventListener('click', () => void this.reset());
     root.dataset.js = 'on';
     void this.load();
@@ -266,6 +272,9 @@ export class LabController {
       case 'taken-over':
         this.takenOver = true;
         return;
+      case 'idle':
+        this.showIdle(msg.stopAt === null ? null : { ...msg, stopAt: msg.stopAt });
+        return;
       case 'resize':
         return;
       case 'tasks':
@@ -281,8 +290,29 @@ export class LabController {
     }
   }
 
+  /** The coming-stop banner, with a countdown; null hides it. */
+  private showIdle(
+    w: { reason: 'idle' | 'lifetime'; stopAt: string; message: string } | null,
+  ): void {
+    clearInterval(this.idleTimer);
+    this.idleTimer = undefined;
+    if (!w) {
+      this.view.idle(null);
+      return;
+    }
+    const stopAt = Date.parse(w.stopAt);
+    const draw = () => {
+      const s = Math.max(0, Math.round((stopAt - Date.now()) / 1000));
+      const left = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+      this.view.idle(`${w.message} Stopping in ${left}.`, w.reason === 'idle');
+    };
+    draw();
+    this.idleTimer = setInterval(draw, 1000);
+  }
+
   private onStatus(phase: SandboxPhase, message: string): void {
     const wasReconnecting = this.reconnecting;
+    if (phase !== 'ready') this.showIdle(null);
     if (phase === 'ready') {
       this.reconnectAttempt = 0;
       this.reconnecting = false;

@@ -29,6 +29,9 @@ export class LabView {
   readonly reset: HTMLButtonElement;
   readonly screen: HTMLElement;
   readonly terminal: HTMLElement;
+  readonly keep: HTMLButtonElement;
+  private readonly idleEl: HTMLElement;
+  private readonly idleText: HTMLElement;
   private readonly overlayEl: HTMLElement;
   private readonly overlayText: HTMLElement;
   private readonly root: HTMLElement;
@@ -43,6 +46,9 @@ export class LabView {
     this.reset = required(root, '[data-testid="lab-reset"]');
     this.screen = required(root, '[data-lab-screen]');
     this.terminal = required(root, '[data-testid="lab-terminal"]');
+    this.idleEl = required(root, '[data-testid="lab-idle"]');
+    this.idleText = required(root, '[data-lab-idle-text]');
+    this.keep = required(root, '[data-testid="lab-keep"]');
     this.overlayEl = required(root, '[data-lab-overlay]');
     this.overlayText = required(root, '[data-lab-overlay-text]');
   }
@@ -54,6 +60,13 @@ export class LabView {
     this.statusHint.textContent = hint ?? '';
     this.statusHint.hidden = !hint;
     if (phase !== 'closed') this.retry.textContent = 'Retry';
+  }
+
+  /** The warning of a coming idle or time-limit stop (null hides it); "Keep working" only helps when idle. */
+  idle(text: string | null, canKeep = true): void {
+    this.idleEl.hidden = text === null;
+    this.idleText.textContent = text ?? '';
+    this.keep.hidden = !canKeep;
   }
 
   /** The layer over the terminal: text (or none), a spinner, or nothing at all (`null`). */
