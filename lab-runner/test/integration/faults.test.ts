@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import { engine, engineSocket, leftovers, sweep } from './engine.ts';
 import { RunnerProcess } from './runner-process.ts';
-import { LabClient } from './ws-client.ts';
 
 /**
  * Faults injected into the real platform (a separate runner process, the real engine, the real
@@ -11,11 +10,7 @@ import { LabClient } from './ws-client.ts';
  */
 const runner = new RunnerProcess({ prefix: 'it-faults', env: { SLIPWAY_REAP_GRACE_MS: '0' } });
 let cookie: string;
-const ws = (headers = { cookie }) =>
-  new LabClient(
-    `${runner.url.replace('http', 'ws')}/api/labs/first-containers/terminal?cols=120&rows=30`,
-    headers,
-  );
+const ws = () => runner.labSocket(cookie);
 const progress = async () =>
   (await (
     await fetch(`${runner.url}/api/labs/first-containers`, { headers: { cookie } })
@@ -25,9 +20,7 @@ const progress = async () =>
 
 beforeAll(async () => {
   await runner.start();
-  cookie = (await fetch(`${runner.url}/api/labs/first-containers`)).headers
-    .get('set-cookie')!
-    .split(';')[0]!;
+  cookie = await runner.newLearner();
 });
 afterAll(async () => {
   await runner.dispose();

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers, sweep } from './engine.ts';
 import { RunnerProcess } from './runner-process.ts';
-import { LabClient } from './ws-client.ts';
 
 /**
  * The idle culler on a real runner and a real sandbox, with its clocks shortened: a learner
@@ -17,17 +16,11 @@ const runner = new RunnerProcess({
   },
 });
 let cookie: string;
-const ws = () =>
-  new LabClient(
-    `${runner.url.replace('http', 'ws')}/api/labs/first-containers/terminal?cols=120&rows=30`,
-    { cookie },
-  );
+const ws = () => runner.labSocket(cookie);
 
 beforeAll(async () => {
   await runner.start();
-  cookie = (await fetch(`${runner.url}/api/labs/first-containers`)).headers
-    .get('set-cookie')!
-    .split(';')[0]!;
+  cookie = await runner.newLearner();
 });
 afterAll(async () => {
   await runner.dispose();

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LabClient } from './ws-client.ts';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -75,6 +76,19 @@ export class RunnerProcess {
   }
 
   /** Stops the runner by its pid; SIGKILL gives it no chance to tidy up. */
+  /** A new anonymous learner: the cookie the platform hands out on a first visit. */
+  async newLearner(lab = 'first-containers'): Promise<string> {
+    const res = await fetch(`${this.url}/api/labs/${lab}`);
+    return res.headers.get('set-cookie')!.split(';')[0]!;
+  }
+
+  /** That learner's lab WebSocket, as a page opens it. */
+  labSocket(cookie: string, lab = 'first-containers', size = 'cols=120&rows=30'): LabClient {
+    return new LabClient(`${this.url.replace('http', 'ws')}/api/labs/${lab}/terminal?${size}`, {
+      cookie,
+    });
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.pid === undefined) return;

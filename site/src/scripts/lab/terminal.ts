@@ -5,6 +5,7 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
+import { terminalFont, terminalTheme as theme } from '../terminal-theme.ts';
 
 export interface LabTerminal {
   term: Terminal;
@@ -13,35 +14,10 @@ export interface LabTerminal {
   dispose(): void;
 }
 
-const theme = {
-  background: '#0f141a',
-  foreground: '#dde3ea',
-  cursor: '#7cc7ff',
-  cursorAccent: '#0f141a',
-  selectionBackground: '#2f4a66',
-  black: '#1b222b',
-  red: '#ff7b72',
-  green: '#7ee787',
-  yellow: '#e3b341',
-  blue: '#79c0ff',
-  magenta: '#d2a8ff',
-  cyan: '#56d4dd',
-  white: '#c9d1d9',
-  brightBlack: '#6e7681',
-  brightRed: '#ffa198',
-  brightGreen: '#aff5b4',
-  brightYellow: '#f8e3a1',
-  brightBlue: '#a5d6ff',
-  brightMagenta: '#e2c5ff',
-  brightCyan: '#b3f0ff',
-  brightWhite: '#f0f6fc',
-};
-
 export function createTerminal(container: HTMLElement): LabTerminal {
   const term = new Terminal({
     theme,
-    fontFamily:
-      'ui-monospace, "SFMono-Regular", "JetBrains Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
+    fontFamily: terminalFont,
     fontSize: 14,
     lineHeight: 1.15,
     cursorBlink: true,
