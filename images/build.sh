@@ -125,6 +125,7 @@ done
 
 # Old, untagged versions of the images above. This engine is Slipway's own (learners' images
 # live inside their sandboxes), so every dangling image on it is ours. Only after a full build:
-# a partial one may run beside another build.
-[ ${#ONLY[@]} -eq 0 ] && docker image prune -f >/dev/null
+# a partial one may run beside another build. Recent ones stay: the untagged first stages of
+# multi-stage builds (python's wheelhouse) are the next build's cache.
+[ ${#ONLY[@]} -eq 0 ] && docker image prune -f --filter until=168h >/dev/null
 exit 0

@@ -80,7 +80,7 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
     expect(await c.closed).toEqual({ code: 4404, reason: 'There is no lab called "no-such-lab".' });
   });
 
-  it('refuses a WebSocket without a learner cookie, and one from a foreign origin', async () => {
+  it('refuses a WebSocket without a learner cookie, with a forged one, or from a foreign origin', async () => {
     const anon = ws('/api/labs/first-containers/terminal', {});
     expect(await anon.closed).toEqual({
       code: 4401,
@@ -91,6 +91,15 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
       origin: 'http://evil.example',
     });
     await expect(foreign.opened()).rejects.toThrow('HTTP 403');
+    // A cookie rewritten to name another learner (to reach their terminal) is no session.
+    const [name, value] = cookie.split('=') as [string, string];
+    const [id, sig] = value.split('.') as [string, string];
+    const other = `${id.slice(0, -1)}${id.endsWith('a') ? 'b' : 'a'}`;
+    const forged = ws('/api/labs/first-containers/terminal', { cookie: `${name}=${other}.${sig}` });
+    expect(await forged.closed).toEqual({
+      code: 4401,
+      reason: 'Your browser did not send a learner session.',
+    });
   });
 
   it('takes a learner through the whole lab: sandbox, terminal, checks turning green', async () => {
