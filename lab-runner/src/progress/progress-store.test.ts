@@ -101,6 +101,22 @@ describe('ProgressStore on a real SQLite file', () => {
     db.close();
   });
 
+  it('names the sandbox that ended last, the later one when two end in the same millisecond', () => {
+    const db = openDatabase(file);
+    const store = new ProgressStore(db);
+    store.touchLearner('L1');
+    const at = new Date('2026-11-23T10:00:00.000Z');
+    for (const id of ['died', 'reset']) {
+      store.sandboxStarted({ sessionId: id, learnerId: 'L1', labId: 'lab', sandboxId: id }, at);
+      store.sandboxEnded(id, `${id} reason`, at);
+    }
+    expect(store.lastEndedSandbox('L1', 'lab')).toEqual({
+      sessionId: 'reset',
+      endReason: 'reset reason',
+    });
+    db.close();
+  });
+
   it('rolls a failing migration back and names it', () => {
     const db = openDatabase(':memory:');
     db.exec('DROP TABLE learner_events');

@@ -318,7 +318,7 @@ export class ProgressStore {
   ): { sessionId: string; endReason: string | null } | undefined {
     return this.db
       .prepare(
-        'SELECT session_id AS sessionId, end_reason AS endReason FROM sandboxes WHERE learner_id = ? AND lab_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC LIMIT 1',
+        'SELECT session_id AS sessionId, end_reason AS endReason FROM sandboxes WHERE learner_id = ? AND lab_id = ? AND ended_at IS NOT NULL ORDER BY ended_at DESC, rowid DESC LIMIT 1',
       )
       .get(learnerId, labId) as { sessionId: string; endReason: string | null } | undefined;
   }
