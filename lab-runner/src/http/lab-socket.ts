@@ -14,6 +14,8 @@ import { clampSize } from '../terminal/resize.ts';
 import { TokenBucket } from '../terminal/token-bucket.ts';
 
 const OUTPUT_BATCH_MS = 8;
+/** A chunk this large means bulk output (not an echo): batch what follows it. */
+const BULK_OUTPUT_CHARS = 1024;
 /** Messages a page may send: plenty for typing and pasting, not for a flood. */
 const INPUT_RATE = { perSecond: 200, burst: 400, dropLimit: 5000 };
 
@@ -45,8 +47,9 @@ export function serveLabSocket(
   if (warning) send(warning);
   const unsubscribe = session.subscribe(send);
   session.terminal.resize(size.cols, size.rows);
-  // Output goes out at once (a keystroke's echo must not wait), then whatever follows within
-  // a few milliseconds is batched: a flood becomes a few large frames, not thousands of small.
+  // Output goes out at once (a keystroke's echo must not wait). After a large chunk, what
+  // follows within a few milliseconds is batched: a flood becomes a few large frames, not
+  // thousands of small ones.
   let batch = '';
   let flushTimer: NodeJS.Timeout | undefined;
   let unacked = 0;
@@ -69,7 +72,7 @@ export function serveLabSocket(
         return;
       }
       sendOutput(data);
-      flushTimer = setTimeout(flush, OUTPUT_BATCH_MS);
+      if (data.length >= BULK_OUTPUT_CHARS) flushTimer = setTimeout(flush, OUTPUT_BATCH_MS);
     },
     error: sendError,
     // Pages that acknowledge what they showed are measured by that; others by the socket.
