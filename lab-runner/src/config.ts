@@ -134,6 +134,12 @@ export const settings = [
     doc: 'A resource younger than this is never reaped (it may be being created).',
   },
   {
+    env: 'SLIPWAY_MAX_SANDBOXES',
+    key: 'maxSandboxes',
+    default: 'auto',
+    doc: 'Sandboxes running at once; more starts wait in a queue. `auto`: what the host holds (memory after 2 GiB for itself, 8 sandboxes per core).',
+  },
+  {
     env: 'SLIPWAY_IDLE_TIMEOUT_MS',
     key: 'idleTimeoutMs',
     default: '1800000',
@@ -227,6 +233,9 @@ const configSchema = z.object({
   contentDir: z.string().min(1),
   reapIntervalMs: int(1000, 86_400_000),
   reapGraceMs: int(0, 86_400_000),
+  maxSandboxes: z.union([z.literal('auto'), int(1, 100_000)], {
+    error: 'must be "auto" or a whole number from 1',
+  }),
   idleTimeoutMs: int(1000, 7 * 86_400_000),
   idleWarningMs: int(0, 86_400_000),
   sandboxLifetimeMs: int(1000, 30 * 86_400_000),

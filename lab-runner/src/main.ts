@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { InstructorStore } from './accounts/instructor-store.ts';
 import { DEFAULT_LOGIN_POLICY, FailureLog } from './accounts/login-policy.ts';
@@ -19,6 +20,7 @@ import { openDatabase } from './progress/database.ts';
 import { ProgressStore } from './progress/progress-store.ts';
 import { sweepRecordings } from './progress/recording-retention.ts';
 import { DockerSandboxProvider } from './sandbox/docker/docker-provider.ts';
+import { Admission, hostCapacity } from './sessions/admission.ts';
 import { IdleCuller } from './sessions/idle-culler.ts';
 import { provisionSettings } from './sessions/provision.ts';
 import { Reaper } from './sessions/reaper.ts';
@@ -65,12 +67,23 @@ export async function startPlatform(
   );
   const checks = new CheckRunner(provider, { maxOutputBytes: config.checkOutputBytes });
   const bus = new EventBus((err) => logger.error('event listener failed', err));
+  const capacity =
+    config.maxSandboxes === 'auto'
+      ? hostCapacity({
+          totalMemBytes: totalmem(),
+          cpus: availableParallelism(),
+          sandboxMemBytes: config.sandboxMemory,
+          sandboxCpus: config.sandboxCpus,
+        })
+      : config.maxSandboxes;
+  logger.info('sandbox capacity', { capacity, setting: config.maxSandboxes });
   const sessions = new SessionManager({
     provider,
     store,
     checks,
     logger,
     bus,
+    admission: new Admission(capacity),
     recordings: { dir: join(config.dataDir, 'recordings'), maxBytes: config.recordingMaxBytes },
     settings: {
       ...provisionSettings(config),

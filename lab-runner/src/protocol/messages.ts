@@ -44,6 +44,7 @@ export type TaskStatus = z.output<typeof taskStatusSchema>;
 
 export const sandboxPhaseSchema = z.enum([
   'connecting',
+  'queued',
   'creating',
   'starting-engine',
   'loading-images',

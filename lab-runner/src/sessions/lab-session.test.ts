@@ -13,6 +13,7 @@ import type {
   SandboxProvider,
   SandboxSpec,
 } from '../sandbox/provider.ts';
+import { Admission } from './admission.ts';
 import { LabSession, type LabSessionDeps } from './lab-session.ts';
 
 /**
@@ -123,6 +124,7 @@ function setup(
   const deps: LabSessionDeps = {
     provider,
     store,
+    admission: new Admission(100),
     checks: new CheckRunner(provider, { maxOutputBytes: 1024 }),
     logger: silentLogger,
     bus: new EventBus(),

@@ -16,6 +16,7 @@ import {
 import type { SandboxInfo, SandboxLimits, SandboxProvider } from '../sandbox/provider.ts';
 import { AsciicastRecorder, readCastTail } from '../terminal/asciicast.ts';
 import type { CommandMark } from '../terminal/command-marks.ts';
+import type { Admission, QueueUpdate } from './admission.ts';
 import type { IdleClock, IdleDecision, IdleReason } from './idle-policy.ts';
 import { provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
@@ -28,6 +29,8 @@ export interface LabSessionDeps {
   checks: CheckRunner;
   logger: Logger;
   bus: EventBus;
+  /** Sandboxes this host may run at once; starts beyond it wait in its queue. */
+  admission: Admission;
   /** Where terminal recordings go (one asciicast file per sandbox session); none when undefined. */
   recordings?: { dir: string; maxBytes: number };
   settings: {
@@ -59,6 +62,14 @@ type Listener = (msg: ServerMessage) => void;
 /** How a sandbox the learner threw away is recorded; a replacement for it is not restored. */
 const RESET_REASON = 'reset by learner';
 
+function queuedMessage(u: QueueUpdate): string {
+  const wait =
+    u.estimateMs === undefined
+      ? ''
+      : `, about ${Math.max(1, Math.round(u.estimateMs / 60_000))} min to wait`;
+  return `All ${u.capacity} sandboxes of this host are in use. You are number ${u.position} in the queue${wait}; your lab starts by itself.`;
+}
+
 const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
 
 /**
@@ -78,6 +89,8 @@ export class LabSession {
   private rerun: CheckTrigger | undefined;
   readonly terminal: TerminalHub;
   private closed = false;
+  /** Gives back this session's place among the host's sandboxes. */
+  private releaseSlot: (() => void) | undefined;
   /** Titles of the tasks redone in the sandbox that just started, to tell the learner. */
   private restored: string[] = [];
   /** The idle clock of the ready sandbox, and the stop the learner was last warned of. */
@@ -197,6 +210,7 @@ export class LabSession {
           lab: this.lab.id,
         });
         this.publishSandbox('failed', error.message);
+        this.freeSlot();
         this.fail(error, 'failed', error.toLearner().message);
         rejectReady(error);
       },
@@ -220,6 +234,8 @@ export class LabSession {
               sandboxId: found.id,
             });
           }
+          // Already running: it keeps its place, even past capacity.
+          this.releaseSlot ??= await this.deps.admission.acquire(this.slotKey, { force: true });
           logger.info('adopted sandbox', {
             sandbox: found.id,
             learner: this.learnerId,
@@ -241,6 +257,9 @@ export class LabSession {
     // one the learner reset on purpose starts fresh.
     const previous = store.lastEndedSandbox(this.learnerId, this.lab.id);
     const restore = previous !== undefined && previous.endReason !== RESET_REASON;
+    this.releaseSlot ??= await this.deps.admission.acquire(this.slotKey, {
+      update: (u) => this.setPhase('queued', queuedMessage(u), ready),
+    });
     const sessionId = randomBytes(6).toString('hex');
     const info = await provisionSandbox(
       provider,
@@ -421,6 +440,7 @@ export class LabSession {
     if (s.kind !== 'ready' || s.sandbox.sessionId !== sessionId) return;
     const error = slipwayError('SANDBOX_DIED', { detail });
     this.deps.store.sandboxEnded(sessionId, `died: ${detail}`);
+    this.freeSlot();
     void this.terminal.stop();
     this.publishSandbox('stopped', detail);
     this.deps.logger.warn('sandbox died', {
@@ -478,6 +498,7 @@ export class LabSession {
       await this.deps.provider.destroy(found.id);
       this.deps.store.sandboxEnded(found.labels.session, endReason);
     }
+    this.freeSlot();
     this.broadcast({ v: PROTOCOL_VERSION, type: 'status', phase: 'stopped', message });
   }
 
@@ -664,6 +685,15 @@ export class LabSession {
   }
 
   /** The runner is stopping: no more timers, shell or writes. The sandbox keeps running. */
+  private get slotKey(): string {
+    return `${this.learnerId}/${this.lab.id}`;
+  }
+
+  private freeSlot(): void {
+    this.releaseSlot?.();
+    this.releaseSlot = undefined;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.commandTimer);

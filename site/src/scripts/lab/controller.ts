@@ -29,6 +29,7 @@ const OFFLINE_HINT = 'Press Retry in a moment. If it keeps happening, tell your 
 /** Phases in which the sandbox is on its way: a Run click waits instead of starting it. */
 const STARTING: readonly Phase[] = [
   'connecting',
+  'queued',
   'creating',
   'starting-engine',
   'loading-images',

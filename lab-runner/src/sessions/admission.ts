@@ -1,0 +1,123 @@
+/**
+ * How many sandboxes one host runs at once, and the queue for the rest. Capacity comes from
+ * the host (see `hostCapacity`); a start beyond it waits its turn, told its position and an
+ * estimate, instead of failing or overloading the host.
+ */
+
+/** Sandboxes this host can hold: memory for each one's limit, and CPU overcommitted (most idle). */
+export function hostCapacity(h: {
+  totalMemBytes: number;
+  cpus: number;
+  sandboxMemBytes: number;
+  sandboxCpus: number;
+  /** Memory kept for the host, the engine and the runner. */
+  reserveBytes?: number;
+  /** Sandboxes mostly wait for a learner to type; this many share one core's worth of limits. */
+  cpuOvercommit?: number;
+}): number {
+  const byMem = Math.floor(
+    (h.totalMemBytes - (h.reserveBytes ?? 2 * 1024 ** 3)) / h.sandboxMemBytes,
+  );
+  const byCpu = Math.floor((h.cpus * (h.cpuOvercommit ?? 8)) / h.sandboxCpus);
+  return Math.max(1, Math.min(byMem, byCpu));
+}
+
+/** The wait for queue position `position` (1 = next), from how often slots were freed lately. */
+export function estimateWaitMs(
+  position: number,
+  recentIntervalsMs: readonly number[],
+): number | undefined {
+  if (recentIntervalsMs.length === 0) return undefined;
+  const mean = recentIntervalsMs.reduce((a, b) => a + b, 0) / recentIntervalsMs.length;
+  return Math.round(position * mean);
+}
+
+export interface QueueUpdate {
+  position: number;
+  capacity: number;
+  estimateMs?: number;
+}
+
+interface Waiter {
+  key: string;
+  grant: (release: () => void) => void;
+  update: (u: QueueUpdate) => void;
+}
+
+export class Admission {
+  readonly capacity: number;
+  private readonly holders = new Set<string>();
+  private readonly queue: Waiter[] = [];
+  private readonly freedAt: number[] = [];
+  private readonly now: () => number;
+
+  constructor(capacity: number, now: () => number = Date.now) {
+    this.capacity = capacity;
+    this.now = now;
+  }
+
+  get inUse(): number {
+    return this.holders.size;
+  }
+
+  /**
+   * A slot for `key`; resolves with its release (idempotent) when one is free. `force` takes a
+   * slot even past capacity: a sandbox that already runs (adopted after a restart) is not
+   * queued. The signal withdraws a waiting request.
+   */
+  acquire(
+    key: string,
+    opts: { force?: boolean; signal?: AbortSignal; update?: (u: QueueUpdate) => void } = {},
+  ): Promise<() => void> {
+    if (this.holders.has(key)) return Promise.resolve(this.releaser(key));
+    if (opts.force || (this.queue.length === 0 && this.holders.size < this.capacity)) {
+      this.holders.add(key);
+      return Promise.resolve(this.releaser(key));
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { key, grant: resolve, update: opts.update ?? (() => {}) };
+      this.queue.push(waiter);
+      this.announce();
+      opts.signal?.addEventListener('abort', () => {
+        const i = this.queue.indexOf(waiter);
+        if (i < 0) return;
+        this.queue.splice(i, 1);
+        this.announce();
+        reject(opts.signal?.reason ?? new Error('aborted'));
+      });
+    });
+  }
+
+  private releaser(key: string): () => void {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (!this.holders.delete(key)) return;
+      this.freedAt.push(this.now());
+      if (this.freedAt.length > 11) this.freedAt.shift();
+      this.admitWaiting();
+    };
+  }
+
+  private admitWaiting(): void {
+    while (this.queue.length > 0 && this.holders.size < this.capacity) {
+      const next = this.queue.shift()!;
+      this.holders.add(next.key);
+      next.grant(this.releaser(next.key));
+    }
+    this.announce();
+  }
+
+  private announce(): void {
+    const intervals = this.freedAt.slice(1).map((t, i) => t - this.freedAt[i]!);
+    this.queue.forEach((w, i) => {
+      const estimateMs = estimateWaitMs(i + 1, intervals);
+      w.update({
+        position: i + 1,
+        capacity: this.capacity,
+        ...(estimateMs === undefined ? {} : { estimateMs }),
+      });
+    });
+  }
+}
