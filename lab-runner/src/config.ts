@@ -134,6 +134,12 @@ export const settings = [
     doc: 'A resource younger than this is never reaped (it may be being created).',
   },
   {
+    env: 'SLIPWAY_SANDBOX_EGRESS',
+    key: 'sandboxEgress',
+    default: 'open',
+    doc: '`open`: sandboxes reach the outside network (e.g. `apt-get`). `none`: no route out; the classroom mirror, previews and checks still work.',
+  },
+  {
     env: 'SLIPWAY_MAX_SANDBOXES',
     key: 'maxSandboxes',
     default: 'auto',
@@ -233,6 +239,7 @@ const configSchema = z.object({
   contentDir: z.string().min(1),
   reapIntervalMs: int(1000, 86_400_000),
   reapGraceMs: int(0, 86_400_000),
+  sandboxEgress: z.enum(['open', 'none'], { error: 'must be "open" or "none"' }),
   maxSandboxes: z.union([z.literal('auto'), int(1, 100_000)], {
     error: 'must be "auto" or a whole number from 1',
   }),

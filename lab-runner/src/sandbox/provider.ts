@@ -63,7 +63,14 @@ export interface SandboxSpec {
   limits: SandboxLimits;
   /** Extra flags for the inner dockerd (e.g. a registry mirror). */
   innerEngineArgs?: string[];
+  /**
+   * `open` (default): the sandbox reaches the outside network. `none`: its network has no
+   * route out; the classroom mirror, previews and checks still reach it.
+   */
+  egress?: SandboxEgress;
 }
+
+export type SandboxEgress = 'open' | 'none';
 
 export type SandboxState =
   | 'created'

@@ -3,6 +3,7 @@ import { slipwayError } from '../errors/catalogue.ts';
 import type { Lab } from '../labs/load-labs.ts';
 import type { SandboxPhase } from '../protocol/index.ts';
 import type {
+  SandboxEgress,
   SandboxInfo,
   SandboxLabels,
   SandboxLimits,
@@ -13,6 +14,7 @@ import { waitUntilEngineReady } from './readiness.ts';
 export interface ProvisionSettings {
   sandboxImage: string;
   limits: SandboxLimits;
+  egress?: SandboxEgress;
   readyTimeoutMs: number;
   setupTimeoutMs: number;
 }
@@ -25,6 +27,7 @@ export function provisionSettings(config: Config): ProvisionSettings {
       pids: config.sandboxPids,
       cpus: config.sandboxCpus,
     },
+    egress: config.sandboxEgress,
     readyTimeoutMs: config.readyTimeoutMs,
     setupTimeoutMs: config.setupTimeoutMs,
   };
@@ -60,6 +63,7 @@ export async function provisionSandbox(
       pids: lab.sandbox.pids ?? settings.limits.pids,
       cpus: lab.sandbox.cpus ?? settings.limits.cpus,
     },
+    ...(settings.egress ? { egress: settings.egress } : {}),
   });
   await using guard = new AsyncDisposableStack();
   guard.defer(async () => {

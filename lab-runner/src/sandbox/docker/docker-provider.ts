@@ -122,6 +122,7 @@ export class DockerSandboxProvider implements SandboxProvider {
           Name: n.network,
           Driver: 'bridge',
           CheckDuplicate: true,
+          Internal: spec.egress === 'none',
           Labels: toDockerLabels(spec.labels, 'network'),
           abortSignal: signal,
         } as Docker.NetworkCreateOptions),
