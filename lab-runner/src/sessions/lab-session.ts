@@ -684,7 +684,6 @@ export class LabSession {
     return 'stop';
   }
 
-  /** The runner is stopping: no more timers, shell or writes. The sandbox keeps running. */
   private get slotKey(): string {
     return `${this.learnerId}/${this.lab.id}`;
   }
@@ -694,6 +693,7 @@ export class LabSession {
     this.releaseSlot = undefined;
   }
 
+  /** The runner is stopping: no more timers, shell or writes. The sandbox keeps running. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.commandTimer);

@@ -73,6 +73,21 @@ describe('a real sandbox on the user-namespaced engine', () => {
     expect(images.stdout).not.toContain('slipway/');
   });
 
+  it("caps the logs of learners' containers", async () => {
+    const r = await provider.exec(sandbox.id, {
+      cmd: ['docker', 'info', '--format', '{{json .LoggingDriver}}'],
+    });
+    expect(r.stdout.trim()).toBe('"json-file"');
+    const c = await provider.exec(sandbox.id, {
+      cmd: [
+        'bash',
+        '-c',
+        'id=$(docker create debian true) && docker inspect -f "{{json .HostConfig.LogConfig.Config}}" $id && docker rm $id >/dev/null',
+      ],
+    });
+    expect(JSON.parse(c.stdout)).toEqual({ 'max-file': '3', 'max-size': '10m' });
+  });
+
   it('pulls course images through the classroom mirror, offline', async () => {
     const r = await provider.exec(
       sandbox.id,
