@@ -1,5 +1,4 @@
 import { test as base } from '@playwright/test';
-import { sweep } from '../lab-runner/test/integration/engine.ts';
 import { RunnerProcess } from '../lab-runner/test/integration/runner-process.ts';
 
 /** One real platform process per worker; every sandbox it made is removed afterwards. */
@@ -13,7 +12,6 @@ export const test = base.extend<{ platform: RunnerProcess }, { runner: RunnerPro
         await use(runner);
       } finally {
         await runner.dispose();
-        await sweep(runner.instance);
       }
     },
     { scope: 'worker' },

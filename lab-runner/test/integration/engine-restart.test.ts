@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineSocket, sweep } from './engine.ts';
+import { engineSocket } from './engine.ts';
 import { RunnerProcess } from './runner-process.ts';
 
 /**
@@ -18,10 +18,7 @@ beforeAll(async () => {
   await runner.start();
   cookie = await runner.newLearner();
 });
-afterAll(async () => {
-  await runner.dispose();
-  await sweep(runner.instance);
-});
+afterAll(() => runner.dispose());
 
 function alive(pid: number): boolean {
   try {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
-import { engine, engineSocket, leftovers, sweep } from './engine.ts';
+import { engine, engineSocket, leftovers } from './engine.ts';
 import { RunnerProcess } from './runner-process.ts';
 
 /**
@@ -22,10 +22,7 @@ beforeAll(async () => {
   await runner.start();
   cookie = await runner.newLearner();
 });
-afterAll(async () => {
-  await runner.dispose();
-  await sweep(runner.instance);
-});
+afterAll(() => runner.dispose());
 
 describe('faults', () => {
   it('kill -9 mid-session: after a restart the page reconnects to the same shell and processes', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, sweep } from './engine.ts';
+import { leftovers } from './engine.ts';
 import { RunnerProcess } from './runner-process.ts';
 
 /**
@@ -22,10 +22,7 @@ beforeAll(async () => {
   await runner.start();
   cookie = await runner.newLearner();
 });
-afterAll(async () => {
-  await runner.dispose();
-  await sweep(runner.instance);
-});
+afterAll(() => runner.dispose());
 
 type Idle = { type: 'idle'; reason: string; stopAt: string | null; message: string };
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sweep } from './engine.ts';
 import { LabClient } from './ws-client.ts';
 
 const root = join(import.meta.dirname, '../../..');
@@ -98,8 +99,10 @@ export class RunnerProcess {
     this.child = undefined;
   }
 
+  /** Stops the runner, removes its data and every sandbox, network and volume it labelled. */
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
+    await sweep(this.instance);
   }
 }
