@@ -43,12 +43,9 @@ for _ in $(seq 1 100); do
 done
 
 state dockerd
-# Extra flags (e.g. a classroom registry mirror) come from the runner. Learners' container
-# logs are capped (3 x 10 MB each), so a chatty container cannot fill the host's disk.
+# Extra flags (e.g. a classroom registry mirror) come from the runner.
 # shellcheck disable=SC2086
-dockerd --containerd=/run/containerd/containerd.sock \
-  --log-opt max-size=10m --log-opt max-file=3 \
-  ${SLIPWAY_DOCKERD_ARGS:-} >/var/log/dockerd.log 2>&1 &
+dockerd --containerd=/run/containerd/containerd.sock ${SLIPWAY_DOCKERD_ARGS:-} >/var/log/dockerd.log 2>&1 &
 dockerd_pid=$!
 for _ in $(seq 1 200); do
   if docker version >/dev/null 2>&1; then state ready; break; fi

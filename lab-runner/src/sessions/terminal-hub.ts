@@ -112,6 +112,7 @@ export class TerminalHub {
       return;
     }
     this.terminal = t;
+    void this.redraw(t).catch(() => {});
     const decoder = new OutputDecoder();
     const marks = new CommandMarkExtractor();
     // dtach clears the screen when it attaches; the screen kept here is better than nothing.
@@ -227,6 +228,19 @@ export class TerminalHub {
     this.recorder?.resize(cols, rows);
     for (const v of this.views) v.resized?.(cols, rows);
     this.terminal?.resize(cols, rows).catch(() => {});
+  }
+
+  /**
+   * Makes the program in the foreground redraw (bash its prompt, vim its screen). dtach asks
+   * for that when a client attaches, but nothing is redrawn while a stale client is still
+   * attached (an engine restart leaves one behind); a real size change always is.
+   */
+  private async redraw(t: Terminal): Promise<void> {
+    const { cols, rows } = this.size;
+    if (rows < 2) return;
+    await t.resize(cols, rows - 1);
+    await new Promise((r) => setTimeout(r, 50));
+    if (this.terminal === t) await t.resize(this.size.cols, this.size.rows);
   }
 
   marker(label: string): void {

@@ -85,7 +85,7 @@ describe('a real sandbox on the user-namespaced engine', () => {
         'id=$(docker create debian true) && docker inspect -f "{{json .HostConfig.LogConfig.Config}}" $id && docker rm $id >/dev/null',
       ],
     });
-    expect(JSON.parse(c.stdout)).toEqual({ 'max-file': '3', 'max-size': '10m' });
+    expect(JSON.parse(c.stdout)).toEqual({ 'max-file': '2', 'max-size': '5m' });
   });
 
   it('pulls course images through the classroom mirror, offline', async () => {
