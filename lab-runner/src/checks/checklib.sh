@@ -41,3 +41,21 @@ container_was_removed() {
   docker events --since 0 --until "$(date +%s)" --filter type=container --filter event=destroy \
     --format '{{.Actor.Attributes.name}}' 2>/dev/null | grep -qx "$1"
 }
+
+# compose_container DIR SERVICE: the container of a Compose service of the project in DIR
+# (not a one-off `compose run`), or nothing.
+compose_container() {
+  docker ps -a --format '{{.Names}}' --filter "label=com.docker.compose.project.working_dir=$1" \
+    --filter label=com.docker.compose.oneoff=False --filter "label=com.docker.compose.service=$2" | head -n 1
+}
+
+# compose_running DIR SERVICE: prints the running container of SERVICE; otherwise prints why
+# and fails (use as: c=$(compose_running /root/app web) || fail "$c").
+compose_running() {
+  local c s
+  c=$(compose_container "$1" "$2")
+  [ -n "$c" ] || fail "There is no Compose service named \"$2\" in $1 yet (docker compose ps shows what runs)."
+  s=$(container_state "$c")
+  [ "$s" = running ] || fail "The container of service \"$2\" ($c) is $s, not running. docker compose logs $2 shows why."
+  printf "%s" "$c"
+}

@@ -1,19 +1,7 @@
 # A Compose project in /root/app runs web (built there, settings from .env, 8000 published)
 # and redis (the redis image); web answers /health on the published port.
-# svc NAME: the container of Compose service NAME in the project in /root/app, or nothing.
-svc() {
-  docker ps -a --format "{{.Names}}" --filter label=com.docker.compose.project.working_dir=/root/app \
-    --filter label=com.docker.compose.oneoff=False --filter "label=com.docker.compose.service=$1" | head -n 1
-}
-# need SERVICE: the name of its running container; otherwise fails (use as: x=$(need s) || fail "$x").
-need() {
-  local c s
-  c=$(svc "$1")
-  [ -n "$c" ] || fail "There is no Compose service named \"$1\" in /root/app yet (docker compose ps shows what runs)."
-  s=$(container_state "$c")
-  [ "$s" = running ] || fail "The container of service \"$1\" ($c) is $s, not running. docker compose logs $1 shows why."
-  printf "%s" "$c"
-}
+svc() { compose_container /root/app "$1"; }
+need() { compose_running /root/app "$1"; }
 if [ -z "$(svc web)" ]; then
   other=$(docker ps -a --filter label=com.docker.compose.service=web --format '{{.Label "com.docker.compose.project.working_dir"}}' | head -n 1)
   [ -z "$other" ] || fail "A service \"web\" exists, but its compose file is in $other, not in /root/app."

@@ -1,20 +1,8 @@
 # redis has a named volume declared as redis-data at /data; the project was taken down
 # (its networks removed) after that volume was created; and the Redis that runs now loaded
 # keys from it when it started.
-# svc NAME: the container of Compose service NAME in the project in /root/app, or nothing.
-svc() {
-  docker ps -a --format "{{.Names}}" --filter label=com.docker.compose.project.working_dir=/root/app \
-    --filter label=com.docker.compose.oneoff=False --filter "label=com.docker.compose.service=$1" | head -n 1
-}
-# need SERVICE: the name of its running container; otherwise fails (use as: x=$(need s) || fail "$x").
-need() {
-  local c s
-  c=$(svc "$1")
-  [ -n "$c" ] || fail "There is no Compose service named \"$1\" in /root/app yet (docker compose ps shows what runs)."
-  s=$(container_state "$c")
-  [ "$s" = running ] || fail "The container of service \"$1\" ($c) is $s, not running. docker compose logs $1 shows why."
-  printf "%s" "$c"
-}
+svc() { compose_container /root/app "$1"; }
+need() { compose_running /root/app "$1"; }
 web=$(need web) || fail "$web"
 redis=$(need redis) || fail "$redis"
 vol=$(mount_source "$redis" /data)
