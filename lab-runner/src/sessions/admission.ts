@@ -38,6 +38,15 @@ export interface QueueUpdate {
   estimateMs?: number;
 }
 
+/** What a queued learner reads. */
+export function queuedMessage(u: QueueUpdate): string {
+  const wait =
+    u.estimateMs === undefined
+      ? ''
+      : `, about ${Math.max(1, Math.round(u.estimateMs / 60_000))} min to wait`;
+  return `All ${u.capacity} sandboxes of this host are in use. You are number ${u.position} in the queue${wait}; your lab starts by itself.`;
+}
+
 interface Waiter {
   key: string;
   grant: (release: () => void) => void;

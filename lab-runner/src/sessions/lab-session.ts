@@ -16,10 +16,12 @@ import {
 import type { SandboxInfo, SandboxLimits, SandboxProvider } from '../sandbox/provider.ts';
 import { AsciicastRecorder, readCastTail } from '../terminal/asciicast.ts';
 import type { CommandMark } from '../terminal/command-marks.ts';
-import type { Admission, QueueUpdate } from './admission.ts';
+import { ActivityClock } from './activity-clock.ts';
+import { type Admission, queuedMessage } from './admission.ts';
 import type { IdleClock, IdleDecision, IdleReason } from './idle-policy.ts';
 import { provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
+import { replaySolutions } from './restore.ts';
 import { initialTaskStatuses, statusChanged } from './task-board.ts';
 import { TerminalHub } from './terminal-hub.ts';
 
@@ -62,14 +64,6 @@ type Listener = (msg: ServerMessage) => void;
 /** How a sandbox the learner threw away is recorded; a replacement for it is not restored. */
 const RESET_REASON = 'reset by learner';
 
-function queuedMessage(u: QueueUpdate): string {
-  const wait =
-    u.estimateMs === undefined
-      ? ''
-      : `, about ${Math.max(1, Math.round(u.estimateMs / 60_000))} min to wait`;
-  return `All ${u.capacity} sandboxes of this host are in use. You are number ${u.position} in the queue${wait}; your lab starts by itself.`;
-}
-
 const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
 
 /**
@@ -93,11 +87,7 @@ export class LabSession {
   private releaseSlot: (() => void) | undefined;
   /** Titles of the tasks redone in the sandbox that just started, to tell the learner. */
   private restored: string[] = [];
-  /** The idle clock of the ready sandbox, and the stop the learner was last warned of. */
-  private activity: { readyAt: number; lastAt: number; warning?: ServerMessage } = {
-    readyAt: 0,
-    lastAt: 0,
-  };
+  private readonly activity = new ActivityClock((m) => this.broadcast(m));
 
   constructor(learnerId: string, lab: Lab, deps: LabSessionDeps) {
     this.learnerId = learnerId;
@@ -191,7 +181,7 @@ export class LabSession {
     this.bringUp(ready).then(
       (sandbox) => {
         this.status = { kind: 'ready', sandbox };
-        this.activity = { readyAt: Date.now(), lastAt: Date.now() };
+        this.activity.start();
         void this.terminal.start(sandbox, this.previousScreen(sandbox));
         this.publishSandbox('ready');
         const message = this.restored.length
@@ -282,11 +272,7 @@ export class LabSession {
     return { id: info.id, sessionId };
   }
 
-  /**
-   * Replays the solutions of the tasks this learner completed, in lab order, in a fresh
-   * sandbox, so a sandbox that died comes back where they were. A step that fails is logged
-   * and the rest still run; the learner is told what was redone.
-   */
+  /** Brings a new sandbox back to the last completed task; the learner is told what was redone. */
   private async restore(sandboxId: string, ready: Promise<ReadySandbox>): Promise<void> {
     const done = new Set(
       this.deps.store.completions(this.learnerId, this.lab.id).map((c) => c.taskId),
@@ -298,22 +284,7 @@ export class LabSession {
       `Bringing your new sandbox back to where you were (${tasks.length} completed task${tasks.length === 1 ? '' : 's'})…`,
       ready,
     );
-    for (const task of tasks) {
-      const r = await this.deps.provider
-        .exec(
-          sandboxId,
-          { cmd: ['bash', '-c', task.solution], maxOutputBytes: 16_384 },
-          { timeoutMs: this.deps.settings.setupTimeoutMs },
-        )
-        .catch((err: unknown) => ({ exitCode: -1, stderr: (err as Error).message }));
-      if (r.exitCode !== 0) {
-        this.deps.logger.warn('restoring a task failed', {
-          lab: this.lab.id,
-          task: task.id,
-          stderr: r.stderr.slice(-500),
-        });
-      }
-    }
+    await replaySolutions(this.deps, sandboxId, this.lab, tasks, this.deps.settings.setupTimeoutMs);
     this.restored = tasks.map((t) => t.title);
   }
 
@@ -484,7 +455,7 @@ export class LabSession {
     if (s.kind === 'starting') await s.ready.catch(() => {});
     const current = this.status;
     this.status = { kind: 'none' };
-    this.activity = { readyAt: 0, lastAt: 0 };
+    this.activity.stop();
     this.updatePolling();
     await this.terminal.stop();
     this.publishSandbox('stopped', endReason);
@@ -506,53 +477,20 @@ export class LabSession {
   idleClock(now = Date.now()): (IdleClock & { sandboxId: string }) | undefined {
     const s = this.status;
     if (s.kind !== 'ready') return undefined;
-    return {
-      now,
-      sandboxId: s.sandbox.id,
-      readyAt: this.activity.readyAt,
-      lastActivityAt: this.activity.lastAt,
-    };
+    return { ...this.activity.read(now), sandboxId: s.sandbox.id };
   }
 
-  /**
-   * Terminal input, a finished command, work in the sandbox or "Keep working": the idle clock
-   * starts again, and a warning about it is withdrawn.
-   */
+  /** Terminal input, a finished command, work in the sandbox or "Keep working". */
   markActive(at = Date.now()): void {
-    if (this.status.kind !== 'ready') return;
-    this.activity.lastAt = Math.max(this.activity.lastAt, at);
-    const w = this.activity.warning;
-    if (w?.type === 'idle' && w.reason === 'idle') this.warnIdle({ action: 'keep' });
+    if (this.status.kind === 'ready') this.activity.active(at);
   }
 
-  /** Tells open pages about a coming stop, or that it is off; only changes are sent. */
   warnIdle(d: IdleDecision): void {
-    const before = this.activity.warning;
-    if (d.action !== 'warn') {
-      if (!before) return;
-      this.activity.warning = undefined;
-      this.broadcast({ ...before, stopAt: null, message: '' } as ServerMessage);
-      return;
-    }
-    const stopAt = new Date(d.stopAt).toISOString();
-    if (before?.type === 'idle' && before.stopAt === stopAt) return;
-    const message =
-      d.reason === 'idle'
-        ? 'Nothing has happened in your sandbox for a while, so it will be stopped soon. Your completed tasks are kept.'
-        : 'Your sandbox reaches its time limit soon and will be stopped. Your completed tasks are kept.';
-    this.activity.warning = {
-      v: PROTOCOL_VERSION,
-      type: 'idle',
-      reason: d.reason,
-      stopAt,
-      message,
-    };
-    this.broadcast(this.activity.warning);
+    this.activity.warn(d);
   }
 
-  /** The warning a newly connected page should show, if any. */
   idleWarning(): ServerMessage | undefined {
-    return this.activity.warning;
+    return this.activity.current();
   }
 
   /** The learner opened a task's hint or solution. */
