@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { slipwayError } from '../../errors/catalogue.ts';
@@ -168,11 +169,12 @@ export class DockerSandboxProvider implements SandboxProvider {
           await delegateCgroups(inspected.State.Pid, remap, this.opts.cgroupRoot);
         } catch (err) {
           // A sandbox that already exited has no cgroups left to hand over; the readiness
-          // wait reports its exit, which is the useful reason.
+          // wait reports its exit, which is the useful reason. Its process can be gone a
+          // moment before the engine says it stopped.
           const now = await call<Docker.ContainerInspectInfo>(container, 'inspect', {
             abortSignal: signal,
           }).catch(() => undefined);
-          if (now?.State.Running) throw err;
+          if (now?.State.Running && existsSync(`/proc/${inspected.State.Pid}`)) throw err;
           return toInfo(now ?? inspected);
         }
       }
