@@ -59,3 +59,17 @@ compose_running() {
   [ "$s" = running ] || fail "The container of service \"$2\" ($c) is $s, not running. docker compose logs $2 shows why."
   printf "%s" "$c"
 }
+
+# compose_waits_healthy NAME CONTAINER SERVICE...: fails unless the Compose container of NAME
+# starts only once each SERVICE is healthy (depends_on with condition: service_healthy).
+compose_waits_healthy() {
+  local name=$1 id=$2 deps s
+  shift 2
+  deps=$(docker container inspect -f '{{index .Config.Labels "com.docker.compose.depends_on"}}' "$id" 2>/dev/null)
+  for s in "$@"; do
+    case ",$deps" in
+      *",$s:service_healthy"*) ;;
+      *) fail "\"$name\" does not wait for $s to be healthy (depends_on with a condition)." ;;
+    esac
+  done
+}

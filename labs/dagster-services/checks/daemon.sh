@@ -12,13 +12,7 @@ if [ "$(insp '{{.Config.Image}}' "$id")" != "$(insp '{{.Config.Image}}' "$code")
 fi
 insp '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' "$id" | grep -q dagster-daemon \
   || fail "\"dagster-daemon\" does not run the dagster-daemon command."
-deps=$(insp '{{index .Config.Labels "com.docker.compose.depends_on"}}' "$id")
-for s in postgres user-code; do
-  case ",$deps" in
-    *",$s:service_healthy"*) ;;
-    *) fail "\"dagster-daemon\" does not wait for $s to be healthy (depends_on with a condition)." ;;
-  esac
-done
+compose_waits_healthy dagster-daemon "$id" postgres user-code
 st=$(insp '{{.State.Status}}' "$id")
 if [ "$st" != running ]; then
   fail "\"dagster-daemon\" is $st (exit code $(insp '{{.State.ExitCode}}' "$id")), not running: docker compose logs dagster-daemon shows why."

@@ -10,13 +10,7 @@ code=$(svc user-code)
 if [ "$(insp '{{.Config.Image}}' "$id")" != "$(insp '{{.Config.Image}}' "$code")" ] || [ "$(insp '{{.Image}}' "$id")" != "$(insp '{{.Image}}' "$code")" ]; then
   fail "\"dagster-webserver\" runs $(insp '{{.Config.Image}}' "$id"), not the very image user-code runs ($(insp '{{.Config.Image}}' "$code"))."
 fi
-deps=$(insp '{{index .Config.Labels "com.docker.compose.depends_on"}}' "$id")
-for s in postgres user-code; do
-  case ",$deps" in
-    *",$s:service_healthy"*) ;;
-    *) fail "\"dagster-webserver\" does not wait for $s to be healthy (depends_on with a condition)." ;;
-  esac
-done
+compose_waits_healthy dagster-webserver "$id" postgres user-code
 st=$(insp '{{.State.Status}}' "$id")
 if [ "$st" != running ]; then
   fail "\"dagster-webserver\" is $st (exit code $(insp '{{.State.ExitCode}}' "$id")), not running: docker compose logs dagster-webserver shows why."
