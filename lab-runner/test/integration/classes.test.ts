@@ -240,9 +240,12 @@ describe('a class, live', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(header.version).toBe(2);
-    expect(
-      events.some((e: [number, string, string]) => e[1] === 'o' && e[2].includes('--name web')),
-    ).toBe(true);
+    // The echo of a typed command can arrive in several output events.
+    const output = events
+      .filter((e: [number, string, string]) => e[1] === 'o')
+      .map((e: [number, string, string]) => e[2])
+      .join('');
+    expect(output).toContain('--name web');
     expect(events.some((e: [number, string, string]) => e[1] === 'm' && e[2] === '✓ run-web')).toBe(
       true,
     );
