@@ -3,6 +3,8 @@
  *   - Start -> usable prompt (cold), through the platform (HTTP + WebSocket), N times
  *   - keystroke echo p50/p99: platform WebSocket vs dockerode exec vs raw `docker exec -it`
  *   - one check's latency vs a bare `true` exec
+ *   - reconnect (page reload) -> prompt, and Start -> prompt from the warm pool, vs a raw
+ *     `docker exec -it bash` to the prompt
  *   - memory of an idle sandbox (lab images loaded, nothing running inside)
  * Prints a table; copy it into BENCHMARKS.md. Never fails on a number.
  */
@@ -24,7 +26,14 @@ const root = join(import.meta.dirname, '..');
 const instance = `bench-${randomBytes(3).toString('hex')}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
 const config = loadConfig(
-  { ...process.env, SLIPWAY_PORT: '0', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_INSTANCE: instance },
+  {
+    ...process.env,
+    SLIPWAY_PORT: '0',
+    SLIPWAY_DATA_DIR: dataDir,
+    SLIPWAY_INSTANCE: instance,
+    // Cold starts first, on a quiet host; the warm pool is measured on its own below.
+    SLIPWAY_WARM_POOL: '0',
+  },
   root,
 );
 const provider = new DockerSandboxProvider({
@@ -58,6 +67,51 @@ async function echoLatencies(write: (s: string) => void, screen: () => string): 
     while (!screen().slice(before).includes(ch)) await new Promise((r) => setImmediate(r));
     out.push(performance.now() - t0);
     if (i % 40 === 39) write('\u0015'); // Ctrl-U: keep the line short
+  }
+  return out;
+}
+
+/** Start -> prompt for new learners while the pool keeps one ready sandbox of the lab. */
+async function warmStarts(): Promise<number[]> {
+  let ready = 0;
+  const logger = {
+    ...silentLogger,
+    info: (msg: string) => {
+      if (msg === 'warm pool sandbox ready') ready++;
+    },
+  };
+  const warmDir = mkdtempSync(join(tmpdir(), 'slipway-bench-warm-'));
+  const platform = await startPlatform(
+    loadConfig(
+      {
+        ...process.env,
+        SLIPWAY_PORT: '0',
+        SLIPWAY_DATA_DIR: warmDir,
+        SLIPWAY_INSTANCE: instance,
+        SLIPWAY_WARM_POOL: `${LAB}=1`,
+      },
+      root,
+    ),
+    logger,
+  );
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      while (ready < i + 1) await new Promise((r) => setTimeout(r, 100));
+      const cookie = (await fetch(`${platform.url}/api/labs/${LAB}`)).headers
+        .get('set-cookie')!
+        .split(';')[0]!;
+      const url = `${platform.url.replace('http', 'ws')}/api/labs/${LAB}/terminal?cols=120&rows=30`;
+      const t0 = performance.now();
+      const c = new LabClient(url, { cookie });
+      await c.waitForScreen('learner@', 60_000);
+      out.push(performance.now() - t0);
+      c.close();
+    }
+  } finally {
+    await platform.close();
+    for (const s of await provider.list({})) await provider.destroy(s.id);
+    rmSync(warmDir, { recursive: true, force: true });
   }
   return out;
 }
@@ -178,7 +232,44 @@ async function main() {
     `bare exec \`true\`: ${ms(pct(bare, 50))} / ${ms(pct(bare, 99))}`,
   );
 
-  // 4. Idle memory.
+  // 4. Reconnect: a reload of the page, to the same shell with its screen restored.
+  const reconnects: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    client?.close();
+    const t0 = performance.now();
+    client = new LabClient(wsUrl, { cookie });
+    await client.waitForScreen('learner@', 60_000);
+    reconnects.push(performance.now() - t0);
+  }
+  const rawShell: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const p = spawn(
+      'script',
+      [
+        '-qfc',
+        `docker -H unix://${config.dockerSocket} exec -it ${sandbox!.id} bash -l`,
+        '/dev/null',
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    await new Promise<void>((resolve) =>
+      p.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('learner@')) resolve();
+      }),
+    );
+    rawShell.push(performance.now() - t0);
+    p.kill('SIGKILL');
+  }
+  row(
+    `Reconnect (page reload) -> prompt (${RUNS} runs)`,
+    `median ${ms(pct(reconnects, 50))}`,
+    `raw \`docker exec -it bash -l\` -> prompt: median ${ms(pct(rawShell, 50))}`,
+  );
+
+  // 5. Idle memory.
   client?.close();
   await new Promise((r2) => setTimeout(r2, 5000));
   const stats = await provider.stats(sandbox!.id);
@@ -190,6 +281,14 @@ async function main() {
 
   await platform.close();
   for (const s of await provider.list({})) await provider.destroy(s.id);
+
+  // 6. Start -> prompt from the warm pool: a ready sandbox is handed out on Start.
+  const warm = await warmStarts();
+  row(
+    `Start -> prompt, warm pool (${RUNS} runs, new learner each)`,
+    `median ${ms(pct(warm, 50))}, max ${ms(Math.max(...warm))}`,
+    `raw \`docker exec -it bash -l\` -> prompt: median ${ms(pct(rawShell, 50))}`,
+  );
   rmSync(dataDir, { recursive: true, force: true });
 
   console.log('\n| Figure | Slipway | Baseline (same run) |\n| --- | --- | --- |');

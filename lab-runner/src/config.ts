@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { byteSize, formatProblems, friendlyParse } from './protocol/index.ts';
+import { parsePoolSetting } from './sessions/warm-pool-policy.ts';
 
 /**
  * Every setting of the runner: its env var, default and meaning. The README's configuration
@@ -146,6 +147,24 @@ export const settings = [
     doc: 'Sandboxes running at once; more starts wait in a queue. `auto`: what the host holds (memory after 2 GiB for itself, 8 sandboxes per core).',
   },
   {
+    env: 'SLIPWAY_SANDBOX_DISK',
+    key: 'sandboxDisk',
+    default: '6g',
+    doc: 'Disk budget per sandbox (its writable layer plus its inner engine’s images, containers and volumes). Over it the learner is warned; at 1.25 times it the sandbox is stopped, keeping progress.',
+  },
+  {
+    env: 'SLIPWAY_LIMIT_SWEEP_MS',
+    key: 'limitSweepMs',
+    default: '20000',
+    doc: 'How often each sandbox’s memory, processes and disk are read against its limits.',
+  },
+  {
+    env: 'SLIPWAY_WARM_POOL',
+    key: 'warmPool',
+    default: '1',
+    doc: 'Ready sandboxes kept per lab so Start takes well under a second: a number for every lab, or `lab-id=count,…` (labs not named get none); `0` turns the pool off. Pooled sandboxes count toward `SLIPWAY_MAX_SANDBOXES` and give way to queued learners.',
+  },
+  {
     env: 'SLIPWAY_IDLE_TIMEOUT_MS',
     key: 'idleTimeoutMs',
     default: '1800000',
@@ -242,6 +261,16 @@ const configSchema = z.object({
   sandboxEgress: z.enum(['open', 'none'], { error: 'must be "open" or "none"' }),
   maxSandboxes: z.union([z.literal('auto'), int(1, 100_000)], {
     error: 'must be "auto" or a whole number from 1',
+  }),
+  sandboxDisk: byteSize,
+  limitSweepMs: int(200, 3_600_000),
+  warmPool: z.string().transform((v, ctx) => {
+    try {
+      return parsePoolSetting(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
   }),
   idleTimeoutMs: int(1000, 7 * 86_400_000),
   idleWarningMs: int(0, 86_400_000),

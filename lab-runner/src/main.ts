@@ -17,14 +17,18 @@ import { loadCourseImages } from './labs/course-images.ts';
 import { loadLabs } from './labs/load-labs.ts';
 import { ActivityStore } from './progress/activity-store.ts';
 import { openDatabase } from './progress/database.ts';
+import { PoolStore } from './progress/pool-store.ts';
 import { ProgressStore } from './progress/progress-store.ts';
 import { sweepRecordings } from './progress/recording-retention.ts';
 import { DockerSandboxProvider } from './sandbox/docker/docker-provider.ts';
 import { Admission, hostCapacity } from './sessions/admission.ts';
 import { IdleCuller } from './sessions/idle-culler.ts';
+import { LimitWatch } from './sessions/limit-watch.ts';
 import { provisionSettings } from './sessions/provision.ts';
 import { Reaper } from './sessions/reaper.ts';
 import { SessionManager } from './sessions/session-manager.ts';
+import { WarmPool } from './sessions/warm-pool.ts';
+import { poolTargets, unknownPoolLabs } from './sessions/warm-pool-policy.ts';
 
 export interface RunningPlatform {
   url: string;
@@ -77,13 +81,29 @@ export async function startPlatform(
         })
       : config.maxSandboxes;
   logger.info('sandbox capacity', { capacity, setting: config.maxSandboxes });
+  const admission = new Admission(capacity);
+  const labIds = [...labs.labs.keys()];
+  const unknown = unknownPoolLabs(config.warmPool, labIds);
+  if (unknown.length) logger.warn('SLIPWAY_WARM_POOL names labs that do not exist', { unknown });
+  const pool = new WarmPool({
+    provider,
+    pool: new PoolStore(db),
+    store,
+    admission,
+    labs: labs.labs,
+    targets: poolTargets(config.warmPool, labIds),
+    settings: { ...provisionSettings(config), instance: config.instance },
+    logger,
+  });
+  admission.onQueued = () => pool.yieldOne();
   const sessions = new SessionManager({
+    pool,
     provider,
     store,
     checks,
     logger,
     bus,
-    admission: new Admission(capacity),
+    admission,
     recordings: { dir: join(config.dataDir, 'recordings'), maxBytes: config.recordingMaxBytes },
     settings: {
       ...provisionSettings(config),
@@ -138,6 +158,10 @@ export async function startPlatform(
   const reaper = new Reaper({ provider, store, logger, graceMs: config.reapGraceMs });
   reaper.sweep().catch((err) => logger.error('reaper sweep failed', err));
   reaper.start(config.reapIntervalMs);
+  void pool.adopt().then(
+    () => pool.kick(),
+    (err) => logger.error('warm pool could not adopt its sandboxes', err),
+  );
   const culler = new IdleCuller({
     sessions: () => sessions.all(),
     provider,
@@ -149,6 +173,16 @@ export async function startPlatform(
     },
   });
   culler.start(config.idleSweepMs);
+  const limitWatch = new LimitWatch({
+    sessions: () => sessions.all(),
+    provider,
+    logger,
+    settings: {
+      limits: provisionSettings(config).limits,
+      diskBytes: config.sandboxDisk,
+    },
+  });
+  limitWatch.start(config.limitSweepMs);
   const sweep = () =>
     sweepRecordings(store, config.recordingRetentionDays).then(
       (n) => n > 0 && logger.info('old recordings deleted', { count: n }),
@@ -167,6 +201,8 @@ export async function startPlatform(
       clearInterval(sweeper);
       reaper.stop();
       culler.stop();
+      await limitWatch.stop();
+      await pool.close();
       await sessions.closeAll();
       await shutdown();
       db.close();

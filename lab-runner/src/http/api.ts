@@ -5,6 +5,7 @@ import type { Logger } from '../errors/log.ts';
 import type { Lab, LoadedLabs } from '../labs/load-labs.ts';
 import type { ProgressStore } from '../progress/progress-store.ts';
 import type { SandboxProvider } from '../sandbox/provider.ts';
+import { ownedSandboxes } from '../sessions/owned-sandboxes.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import type { Identity } from './identity.ts';
 import { handleInstructorApi, type InstructorApiDeps } from './instructor-api.ts';
@@ -126,9 +127,9 @@ export async function handleApi(
       if (req.method !== 'GET')
         throw slipwayError('METHOD_NOT_ALLOWED', { method: req.method ?? '?' });
       const status = session.statusMessage();
-      const existing = await deps.provider
-        .list({ learner: learnerId, lab: lab.id })
-        .catch(() => []);
+      const existing = await ownedSandboxes(deps.provider, deps.store, learnerId, lab.id).catch(
+        () => [],
+      );
       sendJson(res, 200, {
         id: lab.id,
         title: lab.title,

@@ -43,6 +43,8 @@ export function serveLabSocket(
 
   send({ v: PROTOCOL_VERSION, type: 'tasks', tasks: session.taskStatuses() });
   send(session.statusMessage());
+  const limits = session.limitsMessage();
+  if (limits.type === 'limits' && limits.limits.length > 0) send(limits);
   const warning = session.idleWarning();
   if (warning) send(warning);
   const unsubscribe = session.subscribe(send);

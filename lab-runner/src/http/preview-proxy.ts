@@ -9,7 +9,9 @@ import type { Duplex } from 'node:stream';
 import { asSlipwayError, type SlipwayError, slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
 import type { LoadedLabs } from '../labs/load-labs.ts';
+import type { ProgressStore } from '../progress/progress-store.ts';
 import type { SandboxProvider } from '../sandbox/provider.ts';
+import { ownedSandboxes } from '../sessions/owned-sandboxes.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { findLab } from './api.ts';
 import type { Identity } from './identity.ts';
@@ -26,6 +28,7 @@ export interface PreviewDeps {
   labs: LoadedLabs;
   sessions: SessionManager;
   provider: SandboxProvider;
+  store: ProgressStore;
   identity: Identity;
   logger: Logger;
   allowedOrigins: readonly string[];
@@ -53,7 +56,7 @@ async function resolve(req: IncomingMessage, target: PreviewTarget, deps: Previe
   const status = deps.sessions.find(learnerId, target.labId)?.sandboxStatus;
   let sandboxId = status?.kind === 'ready' ? status.sandbox.id : undefined;
   if (!sandboxId) {
-    const running = (await deps.provider.list({ learner: learnerId, lab: target.labId })).find(
+    const running = (await ownedSandboxes(deps.provider, deps.store, learnerId, target.labId)).find(
       (s) => s.state === 'running',
     );
     sandboxId = running?.id;

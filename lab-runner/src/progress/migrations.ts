@@ -139,4 +139,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX class_members_by_learner ON class_members (learner_id);
     `,
   },
+  {
+    version: 6,
+    name: 'warm pool sandboxes',
+    sql: `
+      -- Ready sandboxes nobody owns yet. Claiming one moves its row to sandboxes in one
+      -- transaction, so after a crash a sandbox is either pooled or a learner's, never both.
+      CREATE TABLE pool_sandboxes (
+        session_id TEXT PRIMARY KEY,
+        lab_id TEXT NOT NULL,
+        sandbox_id TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

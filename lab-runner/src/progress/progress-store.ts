@@ -310,6 +310,16 @@ export class ProgressStore {
         'UPDATE sandboxes SET ended_at = ?, end_reason = ? WHERE session_id = ? AND ended_at IS NULL',
       )
       .run(now.toISOString(), reason, sessionId);
+    this.db.prepare('DELETE FROM pool_sandboxes WHERE session_id = ?').run(sessionId);
+  }
+
+  /** Who a sandbox session belongs to; undefined for a pooled (unclaimed) or unknown one. */
+  sandboxOwner(sessionId: string): { learnerId: string; labId: string } | undefined {
+    return this.db
+      .prepare(
+        'SELECT learner_id AS learnerId, lab_id AS labId FROM sandboxes WHERE session_id = ?',
+      )
+      .get(sessionId) as { learnerId: string; labId: string } | undefined;
   }
 
   lastEndedSandbox(
@@ -323,9 +333,12 @@ export class ProgressStore {
       .get(learnerId, labId) as { sessionId: string; endReason: string | null } | undefined;
   }
 
+  /** Sessions whose sandbox should exist: learners' live ones and the warm pool's. */
   liveSessions(): string[] {
     const rows = this.db
-      .prepare('SELECT session_id AS s FROM sandboxes WHERE ended_at IS NULL')
+      .prepare(
+        'SELECT session_id AS s FROM sandboxes WHERE ended_at IS NULL UNION SELECT session_id FROM pool_sandboxes',
+      )
       .all() as Array<{ s: string }>;
     return rows.map((r) => r.s);
   }

@@ -84,6 +84,14 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     stopAt: z.iso.datetime().nullable(),
     message: z.string(),
   }),
+  /** The limits the sandbox is at (memory, processes, disk), each with what to do; [] clears. */
+  z.strictObject({
+    v,
+    type: z.literal('limits'),
+    limits: z.array(
+      z.strictObject({ kind: z.enum(['memory', 'pids', 'disk']), message: z.string() }),
+    ),
+  }),
   /** This lab was opened in another tab; this one stops receiving the terminal. */
   z.strictObject({ v, type: z.literal('taken-over'), message: z.string() }),
   z.strictObject({

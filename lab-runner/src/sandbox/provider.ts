@@ -29,6 +29,8 @@ export interface SandboxProvider {
   destroy(id: string, opts?: CallOptions): Promise<void>;
   /** Resource use right now. */
   stats(id: string, opts?: CallOptions): Promise<SandboxStats>;
+  /** Bytes of disk the sandbox fills: its own writable layer plus its inner engine's data. */
+  diskUsage(id: string, opts?: CallOptions): Promise<number>;
   /** Everything labelled for this instance, by sandbox session: what the reaper looks at. */
   resources(opts?: CallOptions): Promise<SessionResources[]>;
   /** Lifecycle events of this instance's sandboxes until the signal aborts. */

@@ -65,8 +65,22 @@ export class Admission {
     this.now = now;
   }
 
+  /** Called whenever a request has to wait (the warm pool then gives a sandbox back). */
+  onQueued: (() => void) | undefined;
+
   get inUse(): number {
     return this.holders.size;
+  }
+
+  /**
+   * A slot for `key` only if one is free right now and nobody waits, leaving `spare` slots
+   * free for learners; undefined otherwise. For background work such as the warm pool.
+   */
+  tryAcquire(key: string, spare = 0): (() => void) | undefined {
+    if (this.holders.has(key)) return this.releaser(key);
+    if (this.queue.length > 0 || this.holders.size + spare >= this.capacity) return undefined;
+    this.holders.add(key);
+    return this.releaser(key);
   }
 
   /**
@@ -87,6 +101,7 @@ export class Admission {
       const waiter: Waiter = { key, grant: resolve, update: opts.update ?? (() => {}) };
       this.queue.push(waiter);
       this.announce();
+      this.onQueued?.();
       opts.signal?.addEventListener('abort', () => {
         const i = this.queue.indexOf(waiter);
         if (i < 0) return;

@@ -76,6 +76,9 @@ class ProviderWithScriptedChecks implements SandboxProvider {
   async stats() {
     return { memoryBytes: 0, pids: 0, cpuNanos: 0 };
   }
+  async diskUsage() {
+    return 0;
+  }
   async resources() {
     return [];
   }

@@ -19,11 +19,14 @@ import type { CommandMark } from '../terminal/command-marks.ts';
 import { ActivityClock } from './activity-clock.ts';
 import { type Admission, queuedMessage } from './admission.ts';
 import type { IdleClock, IdleDecision, IdleReason } from './idle-policy.ts';
+import type { LimitKind, LimitNotice } from './limit-policy.ts';
+import { ownedSandboxes } from './owned-sandboxes.ts';
 import { provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
 import { replaySolutions } from './restore.ts';
 import { initialTaskStatuses, statusChanged } from './task-board.ts';
 import { TerminalHub } from './terminal-hub.ts';
+import type { WarmPool } from './warm-pool.ts';
 
 export interface LabSessionDeps {
   provider: SandboxProvider;
@@ -33,6 +36,8 @@ export interface LabSessionDeps {
   bus: EventBus;
   /** Sandboxes this host may run at once; starts beyond it wait in its queue. */
   admission: Admission;
+  /** Ready sandboxes handed out on start; none when undefined. */
+  pool?: WarmPool;
   /** Where terminal recordings go (one asciicast file per sandbox session); none when undefined. */
   recordings?: { dir: string; maxBytes: number };
   settings: {
@@ -88,6 +93,7 @@ export class LabSession {
   /** Titles of the tasks redone in the sandbox that just started, to tell the learner. */
   private restored: string[] = [];
   private readonly activity = new ActivityClock((m) => this.broadcast(m));
+  private limits: LimitNotice[] = [];
 
   constructor(learnerId: string, lab: Lab, deps: LabSessionDeps) {
     this.learnerId = learnerId;
@@ -212,7 +218,7 @@ export class LabSession {
     const { provider, store, settings, logger } = this.deps;
     const labels = { learner: this.learnerId, lab: this.lab.id };
     // A runner restart loses memory, not sandboxes: adopt a running one, clear dead ones.
-    for (const found of await provider.list(labels)) {
+    for (const found of await ownedSandboxes(provider, store, this.learnerId, this.lab.id)) {
       if (found.state === 'running' && this.status.kind === 'starting') {
         try {
           await waitUntilEngineReady(provider, found.id, { timeoutMs: 10_000 });
@@ -247,6 +253,13 @@ export class LabSession {
     // one the learner reset on purpose starts fresh.
     const previous = store.lastEndedSandbox(this.learnerId, this.lab.id);
     const restore = previous !== undefined && previous.endReason !== RESET_REASON;
+    const pooled = await this.claimPooled();
+    if (pooled) {
+      // Its slot passed from the pool to this learner.
+      this.releaseSlot ??= await this.deps.admission.acquire(this.slotKey, { force: true });
+      if (restore) await this.restore(pooled.id, ready);
+      return pooled;
+    }
     this.releaseSlot ??= await this.deps.admission.acquire(this.slotKey, {
       update: (u) => this.setPhase('queued', queuedMessage(u), ready),
     });
@@ -270,6 +283,24 @@ export class LabSession {
     );
     if (restore) await this.restore(info.id, ready);
     return { id: info.id, sessionId };
+  }
+
+  /** A ready sandbox from the warm pool, if one is there and still running. */
+  private async claimPooled(): Promise<ReadySandbox | undefined> {
+    const pooled = this.deps.pool?.claim(this.lab.id, this.learnerId);
+    if (!pooled) return undefined;
+    const info = await this.deps.provider.inspect(pooled.sandboxId).catch(() => undefined);
+    if (info?.state === 'running') {
+      this.deps.logger.info('sandbox from the warm pool', {
+        sandbox: pooled.sandboxId,
+        learner: this.learnerId,
+        lab: this.lab.id,
+      });
+      return { id: pooled.sandboxId, sessionId: pooled.sessionId };
+    }
+    await this.deps.provider.destroy(pooled.sandboxId).catch(() => {});
+    this.deps.store.sandboxEnded(pooled.sessionId, 'pooled sandbox was not running');
+    return undefined;
   }
 
   /** Brings a new sandbox back to the last completed task; the learner is told what was redone. */
@@ -456,21 +487,49 @@ export class LabSession {
     const current = this.status;
     this.status = { kind: 'none' };
     this.activity.stop();
+    this.reportLimits([]);
     this.updatePolling();
     await this.terminal.stop();
     this.publishSandbox('stopped', endReason);
+    const { provider, store } = this.deps;
+    // Looked up before the row ends: a sandbox from the pool is found only through it.
+    const owned = await ownedSandboxes(provider, store, this.learnerId, this.lab.id);
     if (current.kind === 'ready') {
       this.deps.store.sandboxEnded(current.sandbox.sessionId, endReason);
     }
-    for (const found of await this.deps.provider.list({
-      learner: this.learnerId,
-      lab: this.lab.id,
-    })) {
+    for (const found of owned) {
       await this.deps.provider.destroy(found.id);
       this.deps.store.sandboxEnded(found.labels.session, endReason);
     }
     this.freeSlot();
     this.broadcast({ v: PROTOCOL_VERSION, type: 'status', phase: 'stopped', message });
+  }
+
+  /** The ready sandbox's id; undefined while there is none. */
+  get readySandboxId(): string | undefined {
+    return this.status.kind === 'ready' ? this.status.sandbox.id : undefined;
+  }
+
+  /** Limits the sandbox is at, for its open pages (and pages opened later). */
+  reportLimits(limits: LimitNotice[]): void {
+    if (limits.length === 0 && this.limits.length === 0) return;
+    this.limits = limits;
+    this.broadcast(this.limitsMessage());
+  }
+
+  limitsMessage(): ServerMessage {
+    return { v: PROTOCOL_VERSION, type: 'limits', limits: this.limits };
+  }
+
+  /** Stops the sandbox for going past a limit Slipway enforces (disk); progress is kept. */
+  async stopForLimit(kind: LimitKind, message: string): Promise<void> {
+    if (this.status.kind !== 'ready') return;
+    this.deps.logger.info('sandbox stopped', {
+      reason: kind,
+      learner: this.learnerId,
+      lab: this.lab.id,
+    });
+    await this.teardown(`stopped: ${kind} limit`, message);
   }
 
   /** The idle clock of a ready sandbox (for the culler); undefined otherwise. */

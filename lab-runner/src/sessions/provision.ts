@@ -39,6 +39,8 @@ export interface ProvisionHooks {
   created?: (info: SandboxInfo) => void;
   /** Called when a created sandbox is thrown away because it never became ready. */
   abandoned?: (info: SandboxInfo) => void;
+  /** Cuts the start short (the sandbox is then destroyed, as on any failure). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -54,17 +56,20 @@ export async function provisionSandbox(
   hooks: ProvisionHooks = {},
 ): Promise<SandboxInfo> {
   hooks.phase?.('creating', 'Creating your sandbox…');
-  const info = await provider.create({
-    labels,
-    image: settings.sandboxImage,
-    hostname: lab.id.slice(0, 63),
-    limits: {
-      memoryBytes: lab.sandbox.memory ?? settings.limits.memoryBytes,
-      pids: lab.sandbox.pids ?? settings.limits.pids,
-      cpus: lab.sandbox.cpus ?? settings.limits.cpus,
+  const info = await provider.create(
+    {
+      labels,
+      image: settings.sandboxImage,
+      hostname: lab.id.slice(0, 63),
+      limits: {
+        memoryBytes: lab.sandbox.memory ?? settings.limits.memoryBytes,
+        pids: lab.sandbox.pids ?? settings.limits.pids,
+        cpus: lab.sandbox.cpus ?? settings.limits.cpus,
+      },
+      ...(settings.egress ? { egress: settings.egress } : {}),
     },
-    ...(settings.egress ? { egress: settings.egress } : {}),
-  });
+    { signal: hooks.signal },
+  );
   await using guard = new AsyncDisposableStack();
   guard.defer(async () => {
     await provider.destroy(info.id).catch(() => {});
@@ -73,19 +78,25 @@ export async function provisionSandbox(
   hooks.created?.(info);
 
   hooks.phase?.('starting-engine', 'Starting its Docker engine…');
-  await waitUntilEngineReady(provider, info.id, { timeoutMs: settings.readyTimeoutMs });
+  await waitUntilEngineReady(provider, info.id, {
+    timeoutMs: settings.readyTimeoutMs,
+    signal: hooks.signal,
+  });
 
   if (lab.images.length > 0) {
     const names = lab.images.map((i) => (i.tags[0] ?? i.name).replace(/:latest$/, '')).join(', ');
     hooks.phase?.('loading-images', `Loading images (${names})…`);
-    await provider.loadImages(info.id, lab.images, { timeoutMs: settings.setupTimeoutMs });
+    await provider.loadImages(info.id, lab.images, {
+      timeoutMs: settings.setupTimeoutMs,
+      signal: hooks.signal,
+    });
   }
   if (lab.setupScript) {
     hooks.phase?.('setting-up', 'Preparing the lab…');
     const r = await provider.exec(
       info.id,
       { cmd: ['bash', '-c', lab.setupScript], maxOutputBytes: 16_384 },
-      { timeoutMs: settings.setupTimeoutMs },
+      { timeoutMs: settings.setupTimeoutMs, signal: hooks.signal },
     );
     if (r.exitCode !== 0) {
       const last = (r.stderr || r.stdout).trim().split('\n').at(-1) ?? '';

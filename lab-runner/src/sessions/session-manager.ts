@@ -2,6 +2,7 @@ import type { Logger } from '../errors/log.ts';
 import type { Lab } from '../labs/load-labs.ts';
 import type { SandboxEvent, SandboxProvider } from '../sandbox/provider.ts';
 import { LabSession, type LabSessionDeps } from './lab-session.ts';
+import { POOL_LEARNER } from './warm-pool.ts';
 
 /** Holds one LabSession per (learner, lab) and routes sandbox events to them. */
 export class SessionManager {
@@ -36,7 +37,16 @@ export class SessionManager {
   }
 
   handleEvent(e: SandboxEvent): void {
-    const session = this.find(e.labels.learner, e.labels.lab);
+    // A sandbox from the warm pool keeps the pool's labels; the database knows its learner.
+    const owner =
+      e.labels.learner === POOL_LEARNER
+        ? this.deps.store.sandboxOwner(e.labels.session)
+        : { learnerId: e.labels.learner, labId: e.labels.lab };
+    if (!owner) {
+      this.deps.pool?.forget(e.labels.session);
+      return;
+    }
+    const session = this.find(owner.learnerId, owner.labId);
     if (!session) return;
     const detail =
       e.kind === 'oom'

@@ -16,6 +16,7 @@ const config = () =>
   loadConfig(
     {
       SLIPWAY_PORT: '0',
+      SLIPWAY_WARM_POOL: '0',
       SLIPWAY_DATA_DIR: dataDir,
       SLIPWAY_INSTANCE: instance,
       SLIPWAY_DOCKER_SOCKET: engineSocket,
@@ -313,6 +314,7 @@ describe('the platform with its engine down', () => {
       loadConfig(
         {
           SLIPWAY_PORT: '0',
+          SLIPWAY_WARM_POOL: '0',
           SLIPWAY_DATA_DIR: dir,
           SLIPWAY_INSTANCE: instance,
           SLIPWAY_DOCKER_SOCKET: '/run/slipway/nope.sock',

@@ -29,12 +29,13 @@ export class RunnerProcess {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'slipway-runner-'));
   port = 0;
   private child: ChildProcess | undefined;
-  private readonly env: Record<string, string>;
+  /** Settings for the next start(); a test may change them between restarts. */
+  readonly env: Record<string, string>;
   log = '';
 
   constructor(opts: { prefix?: string; env?: Record<string, string> } = {}) {
     this.instance = `${opts.prefix ?? 'e2e'}-${randomBytes(3).toString('hex')}`;
-    this.env = opts.env ?? {};
+    this.env = { ...opts.env };
   }
 
   get pid(): number | undefined {
@@ -56,6 +57,8 @@ export class RunnerProcess {
         SLIPWAY_DATA_DIR: this.dataDir,
         SLIPWAY_INSTANCE: this.instance,
         SLIPWAY_CHECK_INTERVAL_MS: '2000',
+        // Tests that exercise the warm pool turn it on; the rest start sandboxes cold.
+        SLIPWAY_WARM_POOL: '0',
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

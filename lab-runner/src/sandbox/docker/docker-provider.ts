@@ -512,6 +512,21 @@ export class DockerSandboxProvider implements SandboxProvider {
     };
   }
 
+  async diskUsage(id: string, opts?: CallOptions): Promise<number> {
+    const [c, du] = await Promise.all([
+      engineCall('measuring the sandbox', () =>
+        call<{ SizeRw?: number }>(this.docker.getContainer(id), 'inspect', {
+          size: true,
+          abortSignal: this.signal(opts),
+        }),
+      ),
+      // -x: the inner engine's data volume only, not the overlays mounted inside it.
+      this.exec(id, { cmd: ['du', '-sxb', '/var/lib/docker'], maxOutputBytes: 1024 }, opts),
+    ]);
+    const inner = Number(/^(\d+)/.exec(du.stdout)?.[1] ?? 0);
+    return (c.SizeRw ?? 0) + inner;
+  }
+
   async *events(opts: { signal: AbortSignal }): AsyncIterable<SandboxEvent> {
     const stream = (await engineCall('watching sandbox events', () =>
       call<NodeJS.ReadableStream>(this.docker, 'getEvents', {

@@ -276,6 +276,9 @@ export class LabController {
       case 'idle':
         this.showIdle(msg.stopAt === null ? null : { ...msg, stopAt: msg.stopAt });
         return;
+      case 'limits':
+        this.view.limits(msg.limits.map((l) => l.message));
+        return;
       case 'resize':
         return;
       case 'tasks':
@@ -313,7 +316,10 @@ export class LabController {
 
   private onStatus(phase: SandboxPhase, message: string): void {
     const wasReconnecting = this.reconnecting;
-    if (phase !== 'ready') this.showIdle(null);
+    if (phase !== 'ready') {
+      this.showIdle(null);
+      this.view.limits([]);
+    }
     if (phase === 'ready') {
       this.reconnectAttempt = 0;
       this.reconnecting = false;

@@ -32,6 +32,7 @@ export class LabView {
   readonly keep: HTMLButtonElement;
   private readonly idleEl: HTMLElement;
   private readonly idleText: HTMLElement;
+  private readonly limitsEl: HTMLElement;
   private readonly overlayEl: HTMLElement;
   private readonly overlayText: HTMLElement;
   private readonly root: HTMLElement;
@@ -48,6 +49,7 @@ export class LabView {
     this.terminal = required(root, '[data-testid="lab-terminal"]');
     this.idleEl = required(root, '[data-testid="lab-idle"]');
     this.idleText = required(root, '[data-lab-idle-text]');
+    this.limitsEl = required(root, '[data-testid="lab-limits"]');
     this.keep = required(root, '[data-testid="lab-keep"]');
     this.overlayEl = required(root, '[data-lab-overlay]');
     this.overlayText = required(root, '[data-lab-overlay-text]');
@@ -67,6 +69,18 @@ export class LabView {
     this.idleEl.hidden = text === null;
     this.idleText.textContent = text ?? '';
     this.keep.hidden = !canKeep;
+  }
+
+  /** The sandbox limits the learner is at, one line each; an empty list hides them. */
+  limits(messages: readonly string[]): void {
+    this.limitsEl.replaceChildren(
+      ...messages.map((m) => {
+        const li = document.createElement('li');
+        li.textContent = m;
+        return li;
+      }),
+    );
+    this.limitsEl.hidden = messages.length === 0;
   }
 
   /** The layer over the terminal: text (or none), a spinner, or nothing at all (`null`). */
