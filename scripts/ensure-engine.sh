@@ -19,10 +19,14 @@ LOG="${SLIPWAY_ENGINE_LOG:-/var/log/slipway-dockerd.log}"
 PIDFILE="$(dirname "$SOCK")/dockerd.pid"
 
 answers() { docker -H "unix://$SOCK" version >/dev/null 2>&1; }
+# Rootless sandboxes (SLIPWAY_ISOLATION=rootless) open the TUN device as their unprivileged
+# learner, for slirp4netns; 0666 is Debian's own default for it.
+host_devices() { if [ -c /dev/net/tun ]; then chmod 0666 /dev/net/tun; fi; }
 
 if answers; then
   info "Slipway engine answers at unix://$SOCK"
   bash "$(dirname "$0")/ensure-firewall.sh"
+  host_devices
   exit 0
 fi
 need_root "Starting the sandbox engine"
@@ -61,6 +65,7 @@ for _ in $(seq 1 120); do
   if answers; then
     info "engine ready (log: $LOG)"
     bash "$(dirname "$0")/ensure-firewall.sh"
+    host_devices
     exit 0
   fi
   sleep 0.5

@@ -35,6 +35,34 @@ else
   done
 fi
 
+# The learner's shell (under dtach) keeps its socket here.
+mkdir -p /run/slipway/tty
+
+if [ "${SLIPWAY_ISOLATION:-userns}" = rootless ]; then
+  # The learner is not root here: their engine runs as them through RootlessKit (its own user
+  # namespace, slirp4netns networking), with its data on the sandbox's /var/lib/docker volume.
+  state dockerd
+  chown learner: /root /run/slipway/tty
+  chmod 0711 /var/lib/docker
+  install -d -o learner -g learner -m 0700 /run/user/1000 /var/lib/docker/rootless
+  install -d -o learner -g learner /root/.config /root/.config/docker
+  cp /etc/docker/daemon.json /root/.config/docker/daemon.json
+  chown learner: /root/.config/docker/daemon.json
+  # shellcheck disable=SC2086
+  su learner -s /bin/bash -c "export XDG_RUNTIME_DIR=/run/user/1000 HOME=/root; exec /usr/share/docker.io/contrib/dockerd-rootless.sh --data-root /var/lib/docker/rootless ${SLIPWAY_DOCKERD_ARGS:-}" \
+    >/var/log/dockerd.log 2>&1 &
+  dockerd_pid=$!
+  for _ in $(seq 1 400); do
+    if docker version >/dev/null 2>&1; then state ready; break; fi
+    kill -0 "$dockerd_pid" 2>/dev/null || { state "failed: dockerd exited"; break; }
+    sleep 0.05
+  done
+  wait "$dockerd_pid"
+  state "failed: dockerd exited with code $?"
+  tail -n 20 /var/log/dockerd.log >&2
+  exit 1
+fi
+
 state containerd
 containerd >/var/log/containerd.log 2>&1 &
 for _ in $(seq 1 100); do

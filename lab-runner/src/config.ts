@@ -135,6 +135,12 @@ export const settings = [
     doc: 'A resource younger than this is never reaped (it may be being created).',
   },
   {
+    env: 'SLIPWAY_ISOLATION',
+    key: 'isolation',
+    default: 'userns',
+    doc: '`userns`: the learner is root in their sandbox (on the host an unprivileged, remapped uid). `rootless`: the learner is an unprivileged user and their Docker engine runs rootless; stronger, with the costs listed under the trust model.',
+  },
+  {
     env: 'SLIPWAY_SANDBOX_EGRESS',
     key: 'sandboxEgress',
     default: 'open',
@@ -259,6 +265,7 @@ const configSchema = z.object({
   reapIntervalMs: int(1000, 86_400_000),
   reapGraceMs: int(0, 86_400_000),
   sandboxEgress: z.enum(['open', 'none'], { error: 'must be "open" or "none"' }),
+  isolation: z.enum(['userns', 'rootless'], { error: 'must be "userns" or "rootless"' }),
   maxSandboxes: z.union([z.literal('auto'), int(1, 100_000)], {
     error: 'must be "auto" or a whole number from 1',
   }),

@@ -60,6 +60,7 @@ export async function startPlatform(
   const provider = new DockerSandboxProvider({
     socketPath: config.dockerSocket,
     instance: config.instance,
+    isolation: config.isolation,
     mirrorContainer: config.mirrorContainer,
   });
   await provider.ping().then(

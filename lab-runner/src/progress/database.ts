@@ -10,10 +10,12 @@ import { migrations } from './migrations.ts';
 export function openDatabase(path: string): DatabaseSync {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path);
+  // First: switching to WAL needs a lock that another process (a runner restarting beside a
+  // dying one, a second writer) may hold for a moment; wait for it instead of failing.
+  db.exec('PRAGMA busy_timeout = 5000');
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = FULL');
   db.exec('PRAGMA foreign_keys = ON');
-  db.exec('PRAGMA busy_timeout = 5000');
   migrate(db);
   return db;
 }

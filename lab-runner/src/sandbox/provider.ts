@@ -10,6 +10,8 @@ import type { CourseImage } from '../labs/course-images.ts';
  */
 export interface SandboxProvider {
   readonly kind: string;
+  /** The user the learner is inside a sandbox; the lab's setup and solutions run as them. */
+  readonly learnerUser: string;
   /** Resolves when the engine answers. */
   ping(opts?: CallOptions): Promise<void>;
   /** Creates and starts a sandbox. It is *running*, not yet *ready*: see waitUntilReady. */

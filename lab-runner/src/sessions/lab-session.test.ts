@@ -76,6 +76,7 @@ class ProviderWithScriptedChecks implements SandboxProvider {
   async stats() {
     return { memoryBytes: 0, pids: 0, cpuNanos: 0 };
   }
+  readonly learnerUser = 'root';
   async diskUsage() {
     return 0;
   }

@@ -95,7 +95,7 @@ export async function provisionSandbox(
     hooks.phase?.('setting-up', 'Preparing the lab…');
     const r = await provider.exec(
       info.id,
-      { cmd: ['bash', '-c', lab.setupScript], maxOutputBytes: 16_384 },
+      { cmd: ['bash', '-c', lab.setupScript], user: provider.learnerUser, maxOutputBytes: 16_384 },
       { timeoutMs: settings.setupTimeoutMs, signal: hooks.signal },
     );
     if (r.exitCode !== 0) {

@@ -18,7 +18,11 @@ export async function replaySolutions(
     const r = await deps.provider
       .exec(
         sandboxId,
-        { cmd: ['bash', '-c', task.solution], maxOutputBytes: 16_384 },
+        {
+          cmd: ['bash', '-c', task.solution],
+          user: deps.provider.learnerUser,
+          maxOutputBytes: 16_384,
+        },
         { timeoutMs },
       )
       .catch((err: unknown) => ({ exitCode: -1, stderr: (err as Error).message }));

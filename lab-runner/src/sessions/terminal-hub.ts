@@ -40,7 +40,17 @@ export interface TerminalHubDeps {
  * only ends the dtach client), and the next connection attaches to the same shell, with the
  * same processes. -E: no detach key; -z: no suspend key; -r winch: redraw by SIGWINCH.
  */
-const SHELL = ['dtach', '-A', '/run/slipway/shell.sock', '-E', '-z', '-r', 'winch', 'bash', '-l'];
+const SHELL = [
+  'dtach',
+  '-A',
+  '/run/slipway/tty/shell.sock',
+  '-E',
+  '-z',
+  '-r',
+  'winch',
+  'bash',
+  '-l',
+];
 const DTACH_CLEAR = '\u001b[H\u001b[J';
 const MAX_QUICK_RESPAWNS = 3;
 const MAX_PENDING_INPUT = 4096;

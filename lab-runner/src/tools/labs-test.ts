@@ -19,6 +19,7 @@ const instance = `labs-test-${process.pid}`;
 const provider = new DockerSandboxProvider({
   socketPath: config.dockerSocket,
   instance,
+  isolation: config.isolation,
   mirrorContainer: config.mirrorContainer,
 });
 const checks = new CheckRunner(provider, { maxOutputBytes: config.checkOutputBytes });
@@ -75,7 +76,7 @@ async function testLab(lab: Lab): Promise<LabReport> {
 
     const solve = await provider.exec(
       info.id,
-      { cmd: ['bash', '-c', lab.solveScript], maxOutputBytes: 65_536 },
+      { cmd: ['bash', '-c', lab.solveScript], user: provider.learnerUser, maxOutputBytes: 65_536 },
       { timeoutMs: 300_000 },
     );
     if (solve.exitCode !== 0) {

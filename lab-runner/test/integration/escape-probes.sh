@@ -61,7 +61,7 @@ rm -f /tmp/probe-disk
 
 # 5. A Docker socket of the host: every socket here must belong to the sandbox itself.
 others=$(find / -xdev \( -name '*.sock' -o -name 'docker.sock' \) -type s 2>/dev/null \
-  | grep -vE '^/(run|var/run)/(docker\.sock|containerd/|docker/|slipway/)' | tr '\n' ' ')
+  | grep -vE '^/(run|var/run)/(docker\.sock|containerd/|docker/|slipway/|user/1000/)' | tr '\n' ' ')
 if [ -n "$others" ]; then say foreign_socket ESCAPED "$others"; else say foreign_socket blocked; fi
 say inner_engine_id info "$(docker info --format '{{.ID}}' 2>/dev/null)"
 
@@ -70,6 +70,10 @@ if echo h >/proc/sysrq-trigger 2>/dev/null; then say sysrq ESCAPED; else say sys
 capeff=$(awk '/^CapEff/ {print $2}' /proc/self/status)
 if (( (16#$capeff >> 16) & 1 )); then say cap_sys_module ESCAPED "CapEff=$capeff"; else say cap_sys_module blocked; fi
 
-# 7. Who root is on the host.
+# 7. Kernel memory: rootless sandboxes unmask /proc, so nothing may read it.
+kcore=$(head -c 16 /proc/kcore 2>/dev/null | wc -c)
+if [ "${kcore:-0}" -gt 0 ]; then say proc_kcore ESCAPED "read $kcore bytes"; else say proc_kcore blocked; fi
+
+# 8. Who root is on the host.
 read -r inside outside count < /proc/self/uid_map
 if [ "$outside" = 0 ]; then say root_is_host_root ESCAPED "uid_map $inside $outside $count"; else say root_is_host_root blocked "root maps to host uid $outside"; fi

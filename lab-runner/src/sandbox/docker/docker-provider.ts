@@ -39,7 +39,28 @@ export interface DockerProviderOptions {
   /** Deadline for one engine call unless the caller gives its own. */
   callTimeoutMs?: number;
   cgroupRoot?: string;
+  /**
+   * `userns` (default): the learner is root in the sandbox, its engine runs as that root.
+   * `rootless`: the learner is the unprivileged user `learner` and their engine runs as them
+   * under RootlessKit, in one more user namespace (see the README's trust model).
+   */
+  isolation?: SandboxIsolation;
 }
+
+export type SandboxIsolation = 'userns' | 'rootless';
+
+/** What a rootless sandbox adds: its engine's socket, a TUN device for slirp4netns, and an
+ * unmasked /proc (a nested user namespace may only mount proc where none is hidden). */
+const ROOTLESS = {
+  env: ['SLIPWAY_ISOLATION=rootless', 'DOCKER_HOST=unix:///run/user/1000/docker.sock'],
+  hostConfig: {
+    Devices: [
+      { PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' },
+    ],
+    MaskedPaths: [],
+    ReadonlyPaths: [],
+  },
+};
 
 /**
  * Flags that let a real dockerd run inside the sandbox without --privileged. On a
@@ -82,6 +103,15 @@ export class DockerSandboxProvider implements SandboxProvider {
     this.opts = opts;
     this.docker = new Docker({ socketPath: opts.socketPath });
     this.callTimeoutMs = opts.callTimeoutMs ?? 30_000;
+  }
+
+  private get rootless(): boolean {
+    return this.opts.isolation === 'rootless';
+  }
+
+  /** Who the learner is inside a sandbox: their shell, the lab's setup and solutions run as them. */
+  get learnerUser(): string {
+    return this.rootless ? 'learner' : 'root';
   }
 
   private signal(opts?: CallOptions, ms = this.callTimeoutMs) {
@@ -144,6 +174,7 @@ export class DockerSandboxProvider implements SandboxProvider {
           Labels: toDockerLabels(spec.labels, 'sandbox'),
           Env: [
             `SLIPWAY_DOCKERD_ARGS=${[...mirrorArgs, ...(spec.innerEngineArgs ?? [])].join(' ')}`,
+            ...(this.rootless ? ROOTLESS.env : []),
           ],
           HostConfig: {
             ...DIND_HOST_CONFIG,
@@ -156,6 +187,7 @@ export class DockerSandboxProvider implements SandboxProvider {
             NetworkMode: n.network,
             Mounts: [{ Type: 'volume', Source: n.volume, Target: '/var/lib/docker' }],
             LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+            ...(this.rootless ? ROOTLESS.hostConfig : {}),
           },
           abortSignal: signal,
         } as Docker.ContainerCreateOptions),
@@ -339,7 +371,7 @@ export class DockerSandboxProvider implements SandboxProvider {
         ConsoleSize: [req.rows, req.cols],
         Env: Object.entries({ TERM: 'xterm-256color', ...req.env }).map(([k, v]) => `${k}=${v}`),
         WorkingDir: req.workdir ?? '/root',
-        User: 'root',
+        User: this.learnerUser,
         abortSignal: signal,
       } as Docker.ExecCreateOptions),
     );
