@@ -66,6 +66,9 @@ export type SandboxStatus =
 
 type Listener = (msg: ServerMessage) => void;
 
+/** Why a start stopped waiting in the queue: every page of it was closed. */
+const LEFT_QUEUE = new Error('every page left the admission queue');
+
 /** How a sandbox the learner threw away is recorded; a replacement for it is not restored. */
 const RESET_REASON = 'reset by learner';
 
@@ -94,6 +97,8 @@ export class LabSession {
   private restored: string[] = [];
   private readonly activity = new ActivityClock((m) => this.broadcast(m));
   private limits: LimitNotice[] = [];
+  /** Withdraws this session's place in the admission queue while it waits there. */
+  private queueWait: AbortController | undefined;
 
   constructor(learnerId: string, lab: Lab, deps: LabSessionDeps) {
     this.learnerId = learnerId;
@@ -150,6 +155,8 @@ export class LabSession {
     return () => {
       this.listeners.delete(fn);
       this.updatePolling();
+      // The last page closed while waiting in the queue: give the place to the next learner.
+      if (this.listeners.size === 0) this.queueWait?.abort(LEFT_QUEUE);
     };
   }
 
@@ -200,6 +207,12 @@ export class LabSession {
         resolveReady(sandbox);
       },
       (err: unknown) => {
+        if (err === LEFT_QUEUE) {
+          // Nobody is waiting any more: back to no sandbox, quietly.
+          this.status = { kind: 'none' };
+          rejectReady(err);
+          return;
+        }
         const error = asSlipwayError(err);
         this.deps.logger.error('sandbox start failed', error, {
           learner: this.learnerId,
@@ -260,9 +273,15 @@ export class LabSession {
       if (restore) await this.restore(pooled.id, ready);
       return pooled;
     }
-    this.releaseSlot ??= await this.deps.admission.acquire(this.slotKey, {
-      update: (u) => this.setPhase('queued', queuedMessage(u), ready),
-    });
+    this.queueWait = new AbortController();
+    try {
+      this.releaseSlot ??= await this.deps.admission.acquire(this.slotKey, {
+        update: (u) => this.setPhase('queued', queuedMessage(u), ready),
+        signal: this.queueWait.signal,
+      });
+    } finally {
+      this.queueWait = undefined;
+    }
     const sessionId = randomBytes(6).toString('hex');
     const info = await provisionSandbox(
       provider,
