@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['lab-runner/src/**/*.test.ts', 'site/src/**/*.test.ts'],
+          include: ['lab-runner/src/**/*.test.ts', 'site/src/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { LabTask } from '../labs/load-labs.ts';
 import type { SandboxProvider } from '../sandbox/provider.ts';
+import { batchCommand, parseBatch } from './check-batch.ts';
 import { type CheckOutcome, interpretCheck } from './check-result.ts';
 
 const PRELUDE = readFileSync(new URL('./checklib.sh', import.meta.url), 'utf8');
@@ -57,5 +59,45 @@ export class CheckRunner {
       { signal, timeoutMs: (task.timeout + grace + 3) * 1000 },
     );
     return { ...interpretCheck(result), durationMs: result.durationMs };
+  }
+
+  /**
+   * Every given task's check in one exec, each under its own limit, in order. Outcomes come
+   * back in the tasks' order; a check the batch never reached is a timeout when the exec was
+   * cut off, and broken when the batch itself failed.
+   */
+  async runAll(
+    sandboxId: string,
+    tasks: ReadonlyArray<Pick<LabTask, 'id' | 'checkScript' | 'timeout'>>,
+    signal?: AbortSignal,
+  ): Promise<Array<CheckOutcome & { durationMs: number }>> {
+    if (tasks.length === 0) return [];
+    const grace = this.opts.killGraceSeconds ?? 2;
+    const nonce = `@@slipway-${randomBytes(8).toString('hex')}`;
+    const cap = this.opts.maxOutputBytes;
+    const result = await this.provider.exec(
+      sandboxId,
+      {
+        cmd: batchCommand(
+          PRELUDE,
+          tasks.map((t) => ({ script: t.checkScript, timeoutSeconds: t.timeout })),
+          { nonce, killGraceSeconds: grace, capBytes: cap },
+        ),
+        maxOutputBytes: tasks.length * (2 * cap + 200) + 100,
+      },
+      { signal, timeoutMs: tasks.reduce((sum, t) => sum + t.timeout + grace, 0) * 1000 + 3000 },
+    );
+    const runs = parseBatch(result.stdout, nonce);
+    return tasks.map((_, i) => {
+      const run = runs.get(i);
+      if (run) return { ...interpretCheck(run), durationMs: run.durationMs };
+      // Not reached: cut off by the deadline (a timeout), or the batch itself failed (broken).
+      const cutOff = result.timedOut || result.exitCode === null;
+      const exitCode = cutOff ? null : result.exitCode === 0 ? 255 : result.exitCode;
+      return {
+        ...interpretCheck({ exitCode, stdout: '', stderr: result.stderr, timedOut: cutOff }),
+        durationMs: 0,
+      };
+    });
   }
 }

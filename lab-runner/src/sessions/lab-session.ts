@@ -364,18 +364,20 @@ export class LabSession {
 
   private async checkAll(sandbox: ReadySandbox, trigger: CheckTrigger): Promise<void> {
     const { checks, store, logger } = this.deps;
-    for (const task of this.lab.tasks) {
+    const pending = this.lab.tasks.filter((t) => this.tasks.get(t.id)?.state !== 'passed');
+    let outcomes: Awaited<ReturnType<CheckRunner['runAll']>>;
+    try {
+      // One exec for all of them: the engine's per-exec cost is most of a check's time.
+      outcomes = await checks.runAll(sandbox.id, pending);
+    } catch (err) {
+      const e = asSlipwayError(err);
+      if (e.code === 'SANDBOX_GONE') this.sandboxGone(sandbox.sessionId, 'it was removed');
+      else logger.error('checks could not run', e, { lab: this.lab.id });
+      return;
+    }
+    for (const [i, task] of pending.entries()) {
       const before = this.tasks.get(task.id);
-      if (before?.state === 'passed') continue;
-      let outcome: Awaited<ReturnType<CheckRunner['run']>>;
-      try {
-        outcome = await checks.run(sandbox.id, task);
-      } catch (err) {
-        const e = asSlipwayError(err);
-        if (e.code === 'SANDBOX_GONE') this.sandboxGone(sandbox.sessionId, 'it was removed');
-        else logger.error('check could not run', e, { lab: this.lab.id, task: task.id });
-        return;
-      }
+      const outcome = outcomes[i]!;
       if (outcome.kind === 'broken')
         logger.warn('check script is broken', {
           lab: this.lab.id,

@@ -147,6 +147,15 @@ describe('a real sandbox on the user-namespaced engine', () => {
       const o = await checks.run(sandbox.id, task);
       expect(o, task.id).toMatchObject({ kind: 'failed', passed: false });
     }
+    // The whole lab in one exec says the same, reason for reason.
+    const batch = await checks.runAll(sandbox.id, lab.tasks);
+    for (const [i, task] of lab.tasks.entries()) {
+      const alone = await checks.run(sandbox.id, task);
+      expect(batch[i], task.id).toMatchObject({
+        kind: 'failed',
+        reason: (alone as { reason: string }).reason,
+      });
+    }
     const solved = await provider.exec(
       sandbox.id,
       { cmd: ['bash', '-c', lab.solveScript] },
@@ -161,6 +170,15 @@ describe('a real sandbox on the user-namespaced engine', () => {
       }
       expect(o, task.id).toMatchObject({ kind: 'passed' });
     }
+    const solvedBatch = await checks.runAll(sandbox.id, lab.tasks);
+    expect(solvedBatch.map((o) => o.kind)).toEqual(lab.tasks.map(() => 'passed'));
+  });
+
+  it('runs a batch of checks each under its own limit', async () => {
+    const [first] = lab.tasks;
+    const hang = { id: 'hang', checkScript: 'sleep 300', timeout: 1 };
+    const outcomes = await checks.runAll(sandbox.id, [hang, first!]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['timeout', 'passed']);
   });
 
   it('kills a hanging check with its whole process group at the limit', async () => {

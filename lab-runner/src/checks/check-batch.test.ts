@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { batchCommand, parseBatch } from './check-batch.ts';
+
+const NONCE = 'n0nce42';
+
+/** Runs a batch with the local bash: the same program the sandbox runs. */
+function runLocally(checks: Array<{ script: string; timeoutSeconds: number }>) {
+  const [cmd, ...args] = batchCommand('fail() { echo "$*"; exit 1; }', checks, {
+    nonce: NONCE,
+    killGraceSeconds: 1,
+    capBytes: 1000,
+  });
+  return execFileSync(cmd!, args, { encoding: 'utf8' });
+}
+
+describe('a batch of checks', () => {
+  it('keeps each check apart: its exit, its stdout and its stderr', () => {
+    const out = runLocally([
+      { script: 'echo ok', timeoutSeconds: 5 },
+      { script: 'echo working; fail "There is no container named web yet."', timeoutSeconds: 5 },
+      { script: 'echo oops >&2; exit 7', timeoutSeconds: 5 },
+    ]);
+    const runs = parseBatch(out, NONCE);
+    expect(runs.get(0)).toMatchObject({ exitCode: 0, stdout: 'ok\n' });
+    expect(runs.get(1)).toMatchObject({
+      exitCode: 1,
+      stdout: 'working\nThere is no container named web yet.\n',
+    });
+    expect(runs.get(2)).toMatchObject({ exitCode: 7, stdout: '', stderr: 'oops\n' });
+    expect(runs.get(0)!.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('stops a check at its own time limit and goes on to the next', () => {
+    const out = runLocally([
+      { script: 'sleep 30', timeoutSeconds: 1 },
+      { script: 'echo after', timeoutSeconds: 5 },
+    ]);
+    const runs = parseBatch(out, NONCE);
+    expect(runs.get(0)!.exitCode).toBe(124);
+    expect(runs.get(1)).toMatchObject({ exitCode: 0, stdout: 'after\n' });
+  });
+
+  it('cannot be fooled by a check that prints something header-like', () => {
+    const out = runLocally([{ script: 'echo "other 0 0 0 0"; echo "1 0 0 0"', timeoutSeconds: 5 }]);
+    const runs = parseBatch(out, NONCE);
+    expect([...runs.keys()]).toEqual([0]);
+    expect(runs.get(0)!.stdout).toContain('other 0 0 0 0');
+  });
+
+  it('leaves out checks whose output never arrived', () => {
+    const runs = parseBatch(`\n${NONCE} 0 0 1.0 1.1\nok\n\n${NONCE} 0 err\n`, NONCE);
+    expect([...runs.keys()]).toEqual([0]);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Several task checks in one exec. Each check still runs alone, in order, under its own time
+ * limit, with its own stdout, stderr and exit code, so its outcome is the same as a single
+ * run's; one exec instead of N saves the engine's per-exec cost (about 35 ms each here).
+ *
+ * The batch prints, per check, a header line `<nonce> <index> <exit> <start> <end>` followed by
+ * its stdout, then `<nonce> <index> err` and its stderr. The nonce is random per run, so no
+ * check output can forge a header.
+ */
+import type { CheckRun } from './check-result.ts';
+
+/** The bash program of a batch; its arguments are: prelude, then time limit and script pairs. */
+export function batchProgram(nonce: string, killGraceSeconds: number, capBytes: number): string {
+  return `set -u
+d=$(mktemp -d) || exit 3
+trap 'rm -rf "$d"' EXIT
+prelude=$1; shift
+i=0
+while [ $# -gt 1 ]; do
+  limit=$1; script=$2; shift 2
+  t0=$EPOCHREALTIME
+  timeout -k ${killGraceSeconds}s "$limit"s bash -c "$prelude
+$script" >"$d/out" 2>"$d/err" </dev/null
+  rc=$?
+  t1=$EPOCHREALTIME
+  printf '\\n%s %d %d %s %s\\n' ${nonce} "$i" "$rc" "$t0" "$t1"
+  head -c ${capBytes} "$d/out"
+  printf '\\n%s %d err\\n' ${nonce} "$i"
+  head -c ${capBytes} "$d/err"
+  i=$((i+1))
+done
+printf '\\n%s end\\n' ${nonce}
+`;
+}
+
+/** The argv of a batch for checks with these scripts and time limits. */
+export function batchCommand(
+  prelude: string,
+  checks: ReadonlyArray<{ script: string; timeoutSeconds: number }>,
+  opts: { nonce: string; killGraceSeconds: number; capBytes: number },
+): string[] {
+  return [
+    'bash',
+    '-c',
+    batchProgram(opts.nonce, opts.killGraceSeconds, opts.capBytes),
+    'slipway-checks',
+    prelude,
+    ...checks.flatMap((c) => [String(c.timeoutSeconds), c.script]),
+  ];
+}
+
+export interface BatchedRun extends CheckRun {
+  durationMs: number;
+}
+
+/**
+ * Each check's run from a batch's stdout, by index. A check whose header never arrived (the
+ * batch was cut off before it ran) is missing from the result.
+ */
+export function parseBatch(stdout: string, nonce: string): Map<number, BatchedRun> {
+  const out = new Map<number, BatchedRun>();
+  const parts = `\n${stdout}`.split(`\n${nonce} `).slice(1);
+  for (const part of parts) {
+    const nl = part.indexOf('\n');
+    const header = (nl === -1 ? part : part.slice(0, nl)).trim().split(' ');
+    const body = nl === -1 ? '' : part.slice(nl + 1);
+    const index = Number(header[0]);
+    if (!Number.isInteger(index)) continue;
+    if (header[1] === 'err') {
+      const run = out.get(index);
+      if (run) run.stderr = body;
+      continue;
+    }
+    const [, exit, start, end] = header.map(Number);
+    out.set(index, {
+      exitCode: Number.isInteger(exit) ? exit! : null,
+      stdout: body,
+      stderr: '',
+      timedOut: false,
+      durationMs: Math.max(0, ((end ?? 0) - (start ?? 0)) * 1000),
+    });
+  }
+  return out;
+}
