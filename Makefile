@@ -7,5 +7,5 @@ up:    ## set up, build the site and run the platform on http://127.0.0.1:4321
 test:  ## set up, then run every test layer
 	@bash scripts/test.sh
 
-bench: ## measure start time, keystroke echo, check latency and sandbox memory
-	@bash scripts/setup.sh && PATH="$(CURDIR)/node_modules/.bin:$$PATH" node bench/run.ts
+bench: ## measure the performance budget against same-run baselines into BENCHMARKS.md
+	@bash scripts/setup.sh --test && PATH="$(CURDIR)/node_modules/.bin:$$PATH" node bench/run.ts

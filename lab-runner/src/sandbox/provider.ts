@@ -142,7 +142,10 @@ export interface SessionResources {
 }
 
 export interface SandboxStats {
+  /** What `docker stats` shows: usage less the inactive page cache the kernel can drop. */
   memoryBytes: number;
+  /** Anonymous memory alone (processes' heaps and stacks): what no other sandbox shares. */
+  anonBytes: number;
   pids: number;
   /** CPU time used by everything in the sandbox since it started, in nanoseconds. */
   cpuNanos: number;

@@ -92,7 +92,7 @@ class ProviderWithScriptedChecks implements SandboxProvider {
     this.sandboxes.delete(id);
   }
   async stats() {
-    return { memoryBytes: 0, pids: 0, cpuNanos: 0 };
+    return { memoryBytes: 0, anonBytes: 0, pids: 0, cpuNanos: 0 };
   }
   readonly learnerUser = 'root';
   async diskUsage() {

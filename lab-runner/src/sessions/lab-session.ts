@@ -21,6 +21,7 @@ import { type Admission, queuedMessage } from './admission.ts';
 import type { IdleClock, IdleDecision, IdleReason } from './idle-policy.ts';
 import type { LimitKind, LimitNotice } from './limit-policy.ts';
 import { ownedSandboxes } from './owned-sandboxes.ts';
+import { pollDue } from './poll-policy.ts';
 import { provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
 import { replaySolutions } from './restore.ts';
@@ -86,6 +87,8 @@ export class LabSession {
   private readonly listeners = new Set<Listener>();
   private readonly tasks = new Map<string, TaskStatus>();
   private pollTimer: NodeJS.Timeout | undefined;
+  /** When the last round of checks started (the poll policy skips a tick right after one). */
+  private lastCheckAt = 0;
   private commandTimer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   private rerun: CheckTrigger | undefined;
@@ -353,6 +356,7 @@ export class LabSession {
       return this.checking;
     }
     const sandbox = this.status.sandbox;
+    this.lastCheckAt = Date.now();
     this.checking = this.checkAll(sandbox, trigger).finally(() => {
       this.checking = undefined;
       const next = this.rerun;
@@ -443,10 +447,15 @@ export class LabSession {
   private updatePolling(): void {
     const want = this.listeners.size > 0 && this.status.kind === 'ready';
     if (want && !this.pollTimer) {
-      this.pollTimer = setInterval(
-        () => void this.runChecks('poll'),
-        this.deps.settings.checkIntervalMs,
-      );
+      this.pollTimer = setInterval(() => {
+        const due = pollDue({
+          now: Date.now(),
+          lastCheckAt: this.lastCheckAt,
+          lastActivityAt: this.activity.read().lastActivityAt,
+          intervalMs: this.deps.settings.checkIntervalMs,
+        });
+        if (due) void this.runChecks('poll');
+      }, this.deps.settings.checkIntervalMs);
       this.pollTimer.unref();
     } else if (!want && this.pollTimer) {
       clearInterval(this.pollTimer);

@@ -167,7 +167,7 @@ export class TerminalHub {
     if (!this.paused && most >= OUTPUT_HIGH_WATER) {
       this.paused = true;
       this.terminal?.stream.pause();
-      this.pressurePoll = setInterval(() => this.relieve(), 50);
+      this.pressurePoll = setInterval(() => this.relieve(), 10);
     } else if (this.paused && most < OUTPUT_LOW_WATER) {
       this.paused = false;
       clearInterval(this.pressurePoll);

@@ -533,12 +533,12 @@ export class DockerSandboxProvider implements SandboxProvider {
       }),
     );
     const mem = s.memory_stats;
-    const cache =
-      (mem.stats as Record<string, number> | undefined)?.total_inactive_file ??
-      mem.stats?.cache ??
-      0;
+    const m = (mem.stats ?? {}) as Record<string, number | undefined>;
+    // cgroup v1 names first (total_*: the whole hierarchy), then v2's.
+    const cache = m.total_inactive_file ?? m.inactive_file ?? m.cache ?? 0;
     return {
       memoryBytes: Math.max(0, (mem.usage ?? 0) - cache),
+      anonBytes: m.total_rss ?? m.anon ?? m.rss ?? 0,
       pids: s.pids_stats?.current ?? 0,
       cpuNanos: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
     };

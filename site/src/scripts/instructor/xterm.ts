@@ -4,8 +4,8 @@
  * learner's size), with the font shrunk so those columns fit the container.
  */
 import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
 import { terminalFont, terminalTheme as theme } from '../terminal-theme.ts';
+import { ensureXtermStyles } from '../xterm-styles.ts';
 
 const MAX_FONT = 14;
 const MIN_FONT = 7;
@@ -22,6 +22,7 @@ export function readOnlyTerminal(
   size: { cols: number; rows: number },
   opts: { scrollback?: number } = {},
 ): ReadOnlyTerminal {
+  ensureXtermStyles();
   const term = new Terminal({
     theme,
     cols: size.cols,

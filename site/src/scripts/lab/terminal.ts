@@ -4,8 +4,8 @@
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
 import { terminalFont, terminalTheme as theme } from '../terminal-theme.ts';
+import { ensureXtermStyles } from '../xterm-styles.ts';
 
 export interface LabTerminal {
   term: Terminal;
@@ -15,6 +15,7 @@ export interface LabTerminal {
 }
 
 export function createTerminal(container: HTMLElement): LabTerminal {
+  ensureXtermStyles();
   const term = new Terminal({
     theme,
     fontFamily: terminalFont,
