@@ -1,8 +1,9 @@
 /**
  * Density: how many active learners one host holds. Learners are added in steps; at each step
  * every learner, for a fixed window, types a key every second (its echo timed), runs an inner
- * `docker run --rm debian true` every 10 s and presses Check every 5 s (click → the task
- * results timed), while the platform also runs its own checks on Enter and on its poll. The
+ * `docker run --rm debian true` every 10 s and presses Check every 10 s (click → the result of the
+ * task they are on, timed), while the platform runs its own checks after each command and on its poll
+ * (every 4 s by default): checks every few seconds in all. The
  * curve ends at the first step past echo p95 50 ms or check p95 1 s (or at the last step).
  */
 import { WebSocket } from 'ws';
@@ -13,6 +14,7 @@ const LAB = 'first-containers';
 const ECHO_LIMIT_MS = 50;
 const CHECK_LIMIT_MS = 1000;
 const KEY = '%';
+const CHECK_EVERY_MS = 10_000;
 
 /** One scripted learner on the real WebSocket; keeps only the tail of its screen. */
 class ScriptedLearner {
@@ -100,14 +102,14 @@ async function act(l: ScriptedLearner, seconds: number, echoes: number[], checks
   const offset = Math.random() * 1000;
   await sleep(offset);
   const end = performance.now() + seconds * 1000;
-  let checkDue = performance.now() + Math.random() * 5000;
+  let checkDue = performance.now() + Math.random() * CHECK_EVERY_MS;
   for (let tick = Math.floor(Math.random() * 10); performance.now() < end; tick++) {
     const t = performance.now();
     if (tick % 10 === 0) l.send({ type: 'input', data: '\u0015docker run --rm debian true\r' });
     else echoes.push(await l.echo().catch(() => 30_000));
     if (performance.now() >= checkDue) {
       checks.push(await l.check());
-      checkDue += 5000;
+      checkDue += CHECK_EVERY_MS;
     }
     await sleep(Math.max(0, 1000 - (performance.now() - t)));
   }

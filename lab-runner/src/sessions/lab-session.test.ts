@@ -29,6 +29,7 @@ class ProviderWithScriptedChecks implements SandboxProvider {
   /** check script text -> exit code and stdout */
   results = new Map<string, { exitCode: number; stdout: string }>();
   setupExit = 0;
+  gate: Promise<void> | undefined;
 
   async ping() {}
   async create(spec: SandboxSpec): Promise<SandboxInfo> {
@@ -57,8 +58,11 @@ class ProviderWithScriptedChecks implements SandboxProvider {
     this.execs.push(req.cmd);
     const base = { stderr: '', truncated: false, timedOut: false, durationMs: 1 };
     if (req.cmd[0] === 'sh') return { ...base, exitCode: 0, stdout: 'ready\n' }; // readiness probe
-    if (req.cmd[3] === 'slipway-checks')
+    if (req.cmd[3] === 'slipway-checks') {
+      // A round of several checks waits for the gate, when there is one; a single check does not.
+      if (req.cmd.length > 7) await this.gate;
       return { ...base, exitCode: 0, stdout: this.batch(req.cmd) };
+    }
     if (req.cmd[0] === 'bash') return { ...base, exitCode: this.setupExit, stdout: '' }; // lab setup
     const script = req.cmd.at(-1) ?? '';
     for (const [key, r] of this.results) if (script.endsWith(key)) return { ...base, ...r };
@@ -227,6 +231,30 @@ describe('LabSession', () => {
     await session.runChecks('click');
     const clicks = seen.slice(before).filter((m) => m.type === 'task' && m.trigger === 'click');
     expect(clicks.length).toBe(2);
+  });
+
+  it('answers Check for the current task at once, even while a round is under way', async () => {
+    const { session, provider, seen } = setup();
+    provider.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
+    await session.start();
+    await settle(session);
+    let open = () => {};
+    provider.gate = new Promise((r) => {
+      open = r;
+    });
+    let roundDone = false;
+    const round = session.runChecks('poll').then(() => {
+      roundDone = true;
+    });
+    const before = seen.length;
+    void session.runChecks('click');
+    const clicked = () =>
+      seen.slice(before).find((m) => m.type === 'task' && m.trigger === 'click');
+    for (let i = 0; i < 100 && !clicked(); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(clicked()).toMatchObject({ task: { id: 'one', state: 'failing', reason: 'not yet' } });
+    expect(roundDone).toBe(false);
+    open();
+    await round;
   });
 
   it('turns a dead sandbox into a clear message, then starts a fresh one on demand', async () => {

@@ -4,7 +4,7 @@ import type { CheckRunner } from '../checks/check-runner.ts';
 import { asSlipwayError, type SlipwayError, slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { Lab } from '../labs/load-labs.ts';
+import type { Lab, LabTask } from '../labs/load-labs.ts';
 import type { ProgressStore } from '../progress/progress-store.ts';
 import {
   type CheckTrigger,
@@ -91,6 +91,8 @@ export class LabSession {
   private lastCheckAt = 0;
   private commandTimer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
+  /** The current task's own check, run beside a round that was already under way. */
+  private quickCheck: Promise<boolean> | undefined;
   private rerun: CheckTrigger | undefined;
   readonly terminal: TerminalHub;
   private closed = false;
@@ -350,12 +352,19 @@ export class LabSession {
   /** Runs every unfinished task's check; overlapping requests coalesce into one rerun. */
   runChecks(trigger: CheckTrigger): Promise<void> {
     if (this.status.kind !== 'ready' || this.closed) return Promise.resolve();
+    const sandbox = this.status.sandbox;
     if (this.checking) {
       if (this.rerun === undefined || triggerRank[trigger] > triggerRank[this.rerun])
         this.rerun = trigger;
+      // The task the learner is on does not wait behind a round already under way.
+      const current = this.lab.tasks.find((t) => this.tasks.get(t.id)?.state !== 'passed');
+      if (trigger !== 'poll' && current && !this.quickCheck) {
+        this.quickCheck = this.checkGroup(sandbox, [current], trigger).finally(() => {
+          this.quickCheck = undefined;
+        });
+      }
       return this.checking;
     }
-    const sandbox = this.status.sandbox;
     this.lastCheckAt = Date.now();
     this.checking = this.checkAll(sandbox, trigger).finally(() => {
       this.checking = undefined;
@@ -366,21 +375,40 @@ export class LabSession {
     return this.checking;
   }
 
+  /**
+   * Checks every unfinished task. After Enter or Check the learner waits for the task they are
+   * on (the first unfinished one), so it goes alone first; the rest share one exec, since the
+   * engine's per-exec cost is much of a check's time.
+   */
   private async checkAll(sandbox: ReadySandbox, trigger: CheckTrigger): Promise<void> {
-    const { checks, store, logger } = this.deps;
     const pending = this.lab.tasks.filter((t) => this.tasks.get(t.id)?.state !== 'passed');
+    const first = trigger === 'poll' ? 0 : 1;
+    const groups = [pending.slice(0, first), pending.slice(first)];
+    for (const group of groups) {
+      if (group.length > 0 && !(await this.checkGroup(sandbox, group, trigger))) return;
+    }
+  }
+
+  /** Runs these tasks' checks in one exec and records them; false when checks could not run. */
+  private async checkGroup(
+    sandbox: ReadySandbox,
+    pending: readonly LabTask[],
+    trigger: CheckTrigger,
+  ): Promise<boolean> {
+    const { checks, store, logger } = this.deps;
     let outcomes: Awaited<ReturnType<CheckRunner['runAll']>>;
     try {
-      // One exec for all of them: the engine's per-exec cost is most of a check's time.
       outcomes = await checks.runAll(sandbox.id, pending);
     } catch (err) {
       const e = asSlipwayError(err);
       if (e.code === 'SANDBOX_GONE') this.sandboxGone(sandbox.sessionId, 'it was removed');
       else logger.error('checks could not run', e, { lab: this.lab.id });
-      return;
+      return false;
     }
     for (const [i, task] of pending.entries()) {
       const before = this.tasks.get(task.id);
+      // A round that started earlier must not undo what a later one found complete.
+      if (before?.state === 'passed') continue;
       const outcome = outcomes[i]!;
       if (outcome.kind === 'broken')
         logger.warn('check script is broken', {
@@ -404,7 +432,7 @@ export class LabSession {
         });
       } catch (err) {
         logger.error('could not record a check attempt', err, { lab: this.lab.id, task: task.id });
-        return;
+        return false;
       }
       const after: TaskStatus = outcome.passed
         ? {
@@ -442,6 +470,7 @@ export class LabSession {
         this.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
       }
     }
+    return true;
   }
 
   private updatePolling(): void {

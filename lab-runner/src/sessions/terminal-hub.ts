@@ -38,19 +38,16 @@ export interface TerminalHubDeps {
 /**
  * The learner's login shell runs under dtach: it survives the runner (a restart, even a kill -9,
  * only ends the dtach client), and the next connection attaches to the same shell, with the
- * same processes. -E: no detach key; -z: no suspend key; -r winch: redraw by SIGWINCH.
+ * same processes. -A: attach, creating the shell if there is none; -n: only create it (a warm
+ * pool prepares it before anyone attaches). -E: no detach key; -z: no suspend key; -r winch:
+ * redraw by SIGWINCH.
  */
-const SHELL = [
-  'dtach',
-  '-A',
-  '/run/slipway/tty/shell.sock',
-  '-E',
-  '-z',
-  '-r',
-  'winch',
-  'bash',
-  '-l',
-];
+export function shellCommand(mode: '-A' | '-n'): string[] {
+  return ['dtach', mode, '/run/slipway/tty/shell.sock', '-E', '-z', '-r', 'winch', 'bash', '-l'];
+}
+/** Where and how the learner's shell runs; the same for a shell prepared in advance. */
+export const SHELL_EXEC = { env: { TERM: 'xterm-256color' }, workdir: '/root' };
+const SHELL = shellCommand('-A');
 const DTACH_CLEAR = '\u001b[H\u001b[J';
 const MAX_QUICK_RESPAWNS = 3;
 const MAX_PENDING_INPUT = 4096;
@@ -110,7 +107,11 @@ export class TerminalHub {
     const started = Date.now();
     let t: Terminal;
     try {
-      t = await this.deps.provider.openTerminal(sandbox.id, { cmd: SHELL, ...this.size });
+      t = await this.deps.provider.openTerminal(sandbox.id, {
+        cmd: SHELL,
+        ...SHELL_EXEC,
+        ...this.size,
+      });
     } catch (err) {
       const e = asSlipwayError(err);
       this.deps.logger.error('could not open a terminal', e, { sandbox: sandbox.id });

@@ -7,6 +7,7 @@ import type { SandboxProvider } from '../sandbox/provider.ts';
 import type { Admission } from './admission.ts';
 import { type ProvisionSettings, provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
+import { SHELL_EXEC, shellCommand } from './terminal-hub.ts';
 import { nextToFill, surplus } from './warm-pool-policy.ts';
 
 /** The learner label of pooled sandboxes. It stays after a claim: the database says whose it is. */
@@ -166,6 +167,7 @@ export class WarmPool {
             abandoned: () => pool.remove(sessionId),
           },
         );
+        await this.prepareShell(info.id);
         this.ready.push({ sessionId, labId: lab.id, sandboxId: info.id, release });
         this.failures = 0;
         logger.info('warm pool sandbox ready', { lab: lab.id, sandbox: info.id });
@@ -181,6 +183,23 @@ export class WarmPool {
         this.fillingLabs.set(lab.id, (this.fillingLabs.get(lab.id) ?? 1) - 1);
       }
     }
+  }
+
+  /**
+   * Starts the learner's login shell, detached, so a Start only attaches to it (bash's own
+   * start-up is most of the time left on the learner's path). Without it, attaching starts one.
+   */
+  private async prepareShell(sandboxId: string): Promise<void> {
+    const { provider, logger } = this.deps;
+    const r = await provider
+      .exec(
+        sandboxId,
+        { cmd: shellCommand('-n'), user: provider.learnerUser, ...SHELL_EXEC },
+        { timeoutMs: 10_000, signal: this.stopping.signal },
+      )
+      .catch((err: unknown) => ({ exitCode: null, stderr: String(err) }));
+    if (r.exitCode !== 0)
+      logger.warn('warm pool could not prepare a shell', { sandbox: sandboxId, detail: r.stderr });
   }
 
   private async remove(p: PooledSandbox, reason: string): Promise<void> {
