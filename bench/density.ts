@@ -1,10 +1,10 @@
 /**
  * Density: how many active learners one host holds. Learners are added in steps; at each step
  * every learner, for a fixed window, types a key every second (its echo timed), runs an inner
- * `docker run --rm debian true` every 10 s and presses Check every 10 s (click → the result of the
- * task they are on, timed), while the platform runs its own checks after each command and on its poll
- * (every 4 s by default): checks every few seconds in all. The
- * curve ends at the first step past echo p95 50 ms or check p95 1 s (or at the last step).
+ * `docker run --rm debian true` every 10 s and presses Check every 10 s (click → the
+ * result of the task they are on, timed), while the platform runs its own checks after each
+ * command and on its poll (every 4 s by default): checks every few seconds in all. The curve
+ * ends at the first step past echo p95 50 ms or check p95 1 s (or at the last step).
  */
 import { WebSocket } from 'ws';
 import { type BenchRow, distribution, fmtDist, fmtMs, sleep } from './lib.ts';
@@ -17,7 +17,7 @@ const KEY = '%';
 const CHECK_EVERY_MS = 10_000;
 
 /** One scripted learner on the real WebSocket; keeps only the tail of its screen. */
-class ScriptedLearner {
+export class ScriptedLearner {
   readonly ws: WebSocket;
   private screen = '';
   private keysSeen = 0;
@@ -98,7 +98,7 @@ export interface DensityStep {
 }
 
 /** One learner's activity for `seconds`; pushes its samples into the shared arrays. */
-async function act(l: ScriptedLearner, seconds: number, echoes: number[], checks: number[]) {
+export async function act(l: ScriptedLearner, seconds: number, echoes: number[], checks: number[]) {
   const offset = Math.random() * 1000;
   await sleep(offset);
   const end = performance.now() + seconds * 1000;

@@ -20,12 +20,12 @@ describe('background check polls', () => {
     ).toBe(false);
   });
 
-  it('space out for a learner who has stopped typing, up to four times', () => {
+  it('space out for a learner who has stopped typing, up to eight times', () => {
     expect(pollStretch(10_000)).toBe(1);
-    expect(pollStretch(60_000)).toBe(2);
-    expect(pollStretch(600_000)).toBe(4);
+    expect(pollStretch(60_000)).toBe(3);
+    expect(pollStretch(600_000)).toBe(8);
     const quiet = { lastActivityAt: 0, intervalMs: interval };
-    expect(pollDue({ ...quiet, now: 200_000, lastCheckAt: 196_000 })).toBe(false);
-    expect(pollDue({ ...quiet, now: 200_000, lastCheckAt: 184_000 })).toBe(true);
+    expect(pollDue({ ...quiet, now: 200_000, lastCheckAt: 184_000 })).toBe(false);
+    expect(pollDue({ ...quiet, now: 200_000, lastCheckAt: 168_000 })).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * When an open lab re-runs its unfinished checks by itself. Checks also run when the learner
  * presses Enter or Check, so a poll right after one of those is wasted; and a learner who has
- * not typed for a while changes little, so their polls are spaced out (up to 4×). Polls are
- * most of a class's check load; the Check button always runs at once.
+ * not typed for a while changes little, so their polls are spaced out (up to 8×: 32 s by
+ * default). Polls are most of a class's check load (a page open on an idle sandbox costs about
+ * a tenth of a core at the 4 s interval here); the Check button always runs at once.
  */
 export interface PollClock {
   now: number;
@@ -18,8 +19,8 @@ const EARLY_TICK = 0.1;
 
 export function pollStretch(quietMs: number): number {
   if (quietMs < 30_000) return 1;
-  if (quietMs < 120_000) return 2;
-  return 4;
+  if (quietMs < 120_000) return 3;
+  return 8;
 }
 
 export function pollDue(c: PollClock): boolean {
