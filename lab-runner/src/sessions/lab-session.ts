@@ -4,7 +4,7 @@ import type { CheckRunner } from '../checks/check-runner.ts';
 import { asSlipwayError, type SlipwayError, slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { Lab, LabTask } from '../labs/load-labs.ts';
+import type { Lab } from '../labs/load-labs.ts';
 import type { ProgressStore } from '../progress/progress-store.ts';
 import {
   type CheckTrigger,
@@ -18,14 +18,14 @@ import { AsciicastRecorder, readCastTail } from '../terminal/asciicast.ts';
 import type { CommandMark } from '../terminal/command-marks.ts';
 import { ActivityClock } from './activity-clock.ts';
 import { type Admission, queuedMessage } from './admission.ts';
+import { CheckRounds } from './check-rounds.ts';
 import type { IdleClock, IdleDecision, IdleReason } from './idle-policy.ts';
 import type { LimitKind, LimitNotice } from './limit-policy.ts';
 import { ownedSandboxes } from './owned-sandboxes.ts';
-import { pollDue } from './poll-policy.ts';
 import { provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
 import { replaySolutions } from './restore.ts';
-import { initialTaskStatuses, statusChanged } from './task-board.ts';
+import { initialTaskStatuses } from './task-board.ts';
 import { TerminalHub } from './terminal-hub.ts';
 import type { WarmPool } from './warm-pool.ts';
 
@@ -73,8 +73,6 @@ const LEFT_QUEUE = new Error('every page left the admission queue');
 /** How a sandbox the learner threw away is recorded; a replacement for it is not restored. */
 const RESET_REASON = 'reset by learner';
 
-const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
-
 /**
  * One learner in one lab: their sandbox (created, adopted after a runner restart, or
  * recreated after it died), their task statuses, and the checks that run while a page is open.
@@ -86,14 +84,7 @@ export class LabSession {
   private status: SandboxStatus = { kind: 'none' };
   private readonly listeners = new Set<Listener>();
   private readonly tasks = new Map<string, TaskStatus>();
-  private pollTimer: NodeJS.Timeout | undefined;
-  /** When the last round of checks started (the poll policy skips a tick right after one). */
-  private lastCheckAt = 0;
-  private commandTimer: NodeJS.Timeout | undefined;
-  private checking: Promise<void> | undefined;
-  /** The current task's own check, run beside a round that was already under way. */
-  private quickCheck: Promise<boolean> | undefined;
-  private rerun: CheckTrigger | undefined;
+  private readonly rounds: CheckRounds;
   readonly terminal: TerminalHub;
   private closed = false;
   /** Gives back this session's place among the host's sandboxes. */
@@ -123,6 +114,22 @@ export class LabSession {
       deps.store.lastAttempts(learnerId, lab.id),
     );
     for (const s of statuses) this.tasks.set(s.id, s);
+    this.rounds = new CheckRounds({
+      lab,
+      learnerId,
+      checks: deps.checks,
+      store: deps.store,
+      bus: deps.bus,
+      logger: deps.logger,
+      intervalMs: deps.settings.checkIntervalMs,
+      tasks: this.tasks,
+      sandbox: () =>
+        this.status.kind === 'ready' && !this.closed ? this.status.sandbox : undefined,
+      lastActivityAt: () => this.activity.read().lastActivityAt,
+      gone: (sessionId, detail) => this.sandboxGone(sessionId, detail),
+      marker: (text) => this.terminal.marker(text),
+      broadcast: (msg) => this.broadcast(msg),
+    });
   }
 
   get sandboxStatus(): SandboxStatus {
@@ -345,151 +352,16 @@ export class LabSession {
 
   /** A command was entered in the terminal: check shortly after it has had time to act. */
   commandEntered(): void {
-    clearTimeout(this.commandTimer);
-    this.commandTimer = setTimeout(() => void this.runChecks('command'), 600);
+    this.rounds.commandEntered();
   }
 
   /** Runs every unfinished task's check; overlapping requests coalesce into one rerun. */
   runChecks(trigger: CheckTrigger): Promise<void> {
-    if (this.status.kind !== 'ready' || this.closed) return Promise.resolve();
-    const sandbox = this.status.sandbox;
-    if (this.checking) {
-      if (this.rerun === undefined || triggerRank[trigger] > triggerRank[this.rerun])
-        this.rerun = trigger;
-      // The task the learner is on does not wait behind a round already under way.
-      const current = this.lab.tasks.find((t) => this.tasks.get(t.id)?.state !== 'passed');
-      if (trigger !== 'poll' && current && !this.quickCheck) {
-        this.quickCheck = this.checkGroup(sandbox, [current], trigger).finally(() => {
-          this.quickCheck = undefined;
-        });
-      }
-      return this.checking;
-    }
-    this.lastCheckAt = Date.now();
-    this.checking = this.checkAll(sandbox, trigger).finally(() => {
-      this.checking = undefined;
-      const next = this.rerun;
-      this.rerun = undefined;
-      if (next !== undefined) void this.runChecks(next);
-    });
-    return this.checking;
-  }
-
-  /**
-   * Checks every unfinished task. After Enter or Check the learner waits for the task they are
-   * on (the first unfinished one), so it goes alone first; the rest share one exec, since the
-   * engine's per-exec cost is much of a check's time.
-   */
-  private async checkAll(sandbox: ReadySandbox, trigger: CheckTrigger): Promise<void> {
-    const pending = this.lab.tasks.filter((t) => this.tasks.get(t.id)?.state !== 'passed');
-    const first = trigger === 'poll' ? 0 : 1;
-    const groups = [pending.slice(0, first), pending.slice(first)];
-    for (const group of groups) {
-      if (group.length > 0 && !(await this.checkGroup(sandbox, group, trigger))) return;
-    }
-  }
-
-  /** Runs these tasks' checks in one exec and records them; false when checks could not run. */
-  private async checkGroup(
-    sandbox: ReadySandbox,
-    pending: readonly LabTask[],
-    trigger: CheckTrigger,
-  ): Promise<boolean> {
-    const { checks, store, logger } = this.deps;
-    let outcomes: Awaited<ReturnType<CheckRunner['runAll']>>;
-    try {
-      outcomes = await checks.runAll(sandbox.id, pending);
-    } catch (err) {
-      const e = asSlipwayError(err);
-      if (e.code === 'SANDBOX_GONE') this.sandboxGone(sandbox.sessionId, 'it was removed');
-      else logger.error('checks could not run', e, { lab: this.lab.id });
-      return false;
-    }
-    for (const [i, task] of pending.entries()) {
-      const before = this.tasks.get(task.id);
-      // A round that started earlier must not undo what a later one found complete.
-      if (before?.state === 'passed') continue;
-      const outcome = outcomes[i]!;
-      if (outcome.kind === 'broken')
-        logger.warn('check script is broken', {
-          lab: this.lab.id,
-          task: task.id,
-          detail: outcome.detail,
-        });
-      const at = new Date();
-      const reason = outcome.passed ? undefined : outcome.reason;
-      let completedNow = false;
-      try {
-        completedNow = store.recordAttempt({
-          learnerId: this.learnerId,
-          labId: this.lab.id,
-          taskId: task.id,
-          passed: outcome.passed,
-          reason,
-          trigger,
-          durationMs: outcome.durationMs,
-          at,
-        });
-      } catch (err) {
-        logger.error('could not record a check attempt', err, { lab: this.lab.id, task: task.id });
-        return false;
-      }
-      const after: TaskStatus = outcome.passed
-        ? {
-            id: task.id,
-            state: 'passed',
-            checkedAt: at.toISOString(),
-            completedAt: at.toISOString(),
-          }
-        : {
-            id: task.id,
-            state: 'failing',
-            checkedAt: at.toISOString(),
-            ...(reason ? { reason } : {}),
-          };
-      this.tasks.set(task.id, after);
-      const base = {
-        learnerId: this.learnerId,
-        labId: this.lab.id,
-        taskId: task.id,
-        at: at.toISOString(),
-      };
-      this.deps.bus.publish({
-        ...base,
-        kind: 'check-attempt',
-        passed: outcome.passed,
-        trigger,
-        durationMs: outcome.durationMs,
-        ...(reason ? { reason } : {}),
-      });
-      if (completedNow) this.deps.bus.publish({ ...base, kind: 'task-completed' });
-      if (statusChanged(before, after)) {
-        this.terminal.marker(outcome.passed ? `✓ ${task.id}` : `✗ ${task.id}: ${reason ?? ''}`);
-      }
-      if (statusChanged(before, after) || trigger === 'click') {
-        this.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
-      }
-    }
-    return true;
+    return this.rounds.run(trigger);
   }
 
   private updatePolling(): void {
-    const want = this.listeners.size > 0 && this.status.kind === 'ready';
-    if (want && !this.pollTimer) {
-      this.pollTimer = setInterval(() => {
-        const due = pollDue({
-          now: Date.now(),
-          lastCheckAt: this.lastCheckAt,
-          lastActivityAt: this.activity.read().lastActivityAt,
-          intervalMs: this.deps.settings.checkIntervalMs,
-        });
-        if (due) void this.runChecks('poll');
-      }, this.deps.settings.checkIntervalMs);
-      this.pollTimer.unref();
-    } else if (!want && this.pollTimer) {
-      clearInterval(this.pollTimer);
-      this.pollTimer = undefined;
-    }
+    this.rounds.poll(this.listeners.size > 0 && this.status.kind === 'ready');
   }
 
   /**
@@ -752,10 +624,7 @@ export class LabSession {
   /** The runner is stopping: no more timers, shell or writes. The sandbox keeps running. */
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.commandTimer);
-    if (this.pollTimer) clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
-    await this.checking?.catch(() => {});
+    await this.rounds.close();
     await this.terminal.stop();
   }
 }

@@ -1,0 +1,221 @@
+import type { CheckRunner } from '../checks/check-runner.ts';
+import { asSlipwayError } from '../errors/catalogue.ts';
+import type { Logger } from '../errors/log.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { Lab, LabTask } from '../labs/load-labs.ts';
+import type { ProgressStore } from '../progress/progress-store.ts';
+import {
+  type CheckTrigger,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+  type TaskStatus,
+} from '../protocol/index.ts';
+import type { ReadySandbox } from './lab-session.ts';
+import { pollDue } from './poll-policy.ts';
+import { statusChanged } from './task-board.ts';
+
+export interface CheckRoundsDeps {
+  lab: Lab;
+  learnerId: string;
+  checks: CheckRunner;
+  store: ProgressStore;
+  bus: EventBus;
+  logger: Logger;
+  intervalMs: number;
+  /** Task statuses by id, shared with the session: rounds update them. */
+  tasks: Map<string, TaskStatus>;
+  /** The sandbox to check; undefined while there is no ready one (rounds then do nothing). */
+  sandbox(): ReadySandbox | undefined;
+  lastActivityAt(): number;
+  /** A check found the sandbox gone. */
+  gone(sessionId: string, detail: string): void;
+  /** A line in the learner's terminal (a task turned green or red). */
+  marker(text: string): void;
+  broadcast(msg: ServerMessage): void;
+}
+
+const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
+
+/**
+ * The checks of one learner's lab: after a command, on Check, at start and on a poll while a
+ * page is open. Overlapping requests coalesce into one rerun; every result is recorded,
+ * published to the instructor's view and, when it changed (or was asked for), sent to pages.
+ */
+export class CheckRounds {
+  private readonly deps: CheckRoundsDeps;
+  private pollTimer: NodeJS.Timeout | undefined;
+  /** When the last round started (the poll policy skips a tick right after one). */
+  private lastCheckAt = 0;
+  private commandTimer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+  /** The current task's own check, run beside a round that was already under way. */
+  private quickCheck: Promise<boolean> | undefined;
+  private rerun: CheckTrigger | undefined;
+
+  constructor(deps: CheckRoundsDeps) {
+    this.deps = deps;
+  }
+
+  /** A command was entered in the terminal: check shortly after it has had time to act. */
+  commandEntered(): void {
+    clearTimeout(this.commandTimer);
+    this.commandTimer = setTimeout(() => void this.run('command'), 600);
+  }
+
+  /** Runs every unfinished task's check; overlapping requests coalesce into one rerun. */
+  run(trigger: CheckTrigger): Promise<void> {
+    const sandbox = this.deps.sandbox();
+    if (!sandbox) return Promise.resolve();
+    if (this.checking) {
+      if (this.rerun === undefined || triggerRank[trigger] > triggerRank[this.rerun])
+        this.rerun = trigger;
+      // The task the learner is on does not wait behind a round already under way.
+      const current = this.deps.lab.tasks.find(
+        (t) => this.deps.tasks.get(t.id)?.state !== 'passed',
+      );
+      if (trigger !== 'poll' && current && !this.quickCheck) {
+        this.quickCheck = this.checkGroup(sandbox, [current], trigger).finally(() => {
+          this.quickCheck = undefined;
+        });
+      }
+      return this.checking;
+    }
+    this.lastCheckAt = Date.now();
+    this.checking = this.checkAll(sandbox, trigger).finally(() => {
+      this.checking = undefined;
+      const next = this.rerun;
+      this.rerun = undefined;
+      if (next !== undefined) void this.run(next);
+    });
+    return this.checking;
+  }
+
+  /**
+   * Checks every unfinished task. After Enter or Check the learner waits for the task they are
+   * on (the first unfinished one), so it goes alone first; the rest share one exec, since the
+   * engine's per-exec cost is much of a check's time.
+   */
+  private async checkAll(sandbox: ReadySandbox, trigger: CheckTrigger): Promise<void> {
+    const pending = this.deps.lab.tasks.filter(
+      (t) => this.deps.tasks.get(t.id)?.state !== 'passed',
+    );
+    const first = trigger === 'poll' ? 0 : 1;
+    const groups = [pending.slice(0, first), pending.slice(first)];
+    for (const group of groups) {
+      if (group.length > 0 && !(await this.checkGroup(sandbox, group, trigger))) return;
+    }
+  }
+
+  /** Runs these tasks' checks in one exec and records them; false when checks could not run. */
+  private async checkGroup(
+    sandbox: ReadySandbox,
+    pending: readonly LabTask[],
+    trigger: CheckTrigger,
+  ): Promise<boolean> {
+    const { checks, store, logger, learnerId } = this.deps;
+    let outcomes: Awaited<ReturnType<CheckRunner['runAll']>>;
+    try {
+      outcomes = await checks.runAll(sandbox.id, pending);
+    } catch (err) {
+      const e = asSlipwayError(err);
+      if (e.code === 'SANDBOX_GONE') this.deps.gone(sandbox.sessionId, 'it was removed');
+      else logger.error('checks could not run', e, { lab: this.deps.lab.id });
+      return false;
+    }
+    for (const [i, task] of pending.entries()) {
+      const before = this.deps.tasks.get(task.id);
+      // A round that started earlier must not undo what a later one found complete.
+      if (before?.state === 'passed') continue;
+      const outcome = outcomes[i]!;
+      if (outcome.kind === 'broken')
+        logger.warn('check script is broken', {
+          lab: this.deps.lab.id,
+          task: task.id,
+          detail: outcome.detail,
+        });
+      const at = new Date();
+      const reason = outcome.passed ? undefined : outcome.reason;
+      let completedNow = false;
+      try {
+        completedNow = store.recordAttempt({
+          learnerId,
+          labId: this.deps.lab.id,
+          taskId: task.id,
+          passed: outcome.passed,
+          reason,
+          trigger,
+          durationMs: outcome.durationMs,
+          at,
+        });
+      } catch (err) {
+        logger.error('could not record a check attempt', err, {
+          lab: this.deps.lab.id,
+          task: task.id,
+        });
+        return false;
+      }
+      const after: TaskStatus = outcome.passed
+        ? {
+            id: task.id,
+            state: 'passed',
+            checkedAt: at.toISOString(),
+            completedAt: at.toISOString(),
+          }
+        : {
+            id: task.id,
+            state: 'failing',
+            checkedAt: at.toISOString(),
+            ...(reason ? { reason } : {}),
+          };
+      this.deps.tasks.set(task.id, after);
+      const base = {
+        learnerId,
+        labId: this.deps.lab.id,
+        taskId: task.id,
+        at: at.toISOString(),
+      };
+      this.deps.bus.publish({
+        ...base,
+        kind: 'check-attempt',
+        passed: outcome.passed,
+        trigger,
+        durationMs: outcome.durationMs,
+        ...(reason ? { reason } : {}),
+      });
+      if (completedNow) this.deps.bus.publish({ ...base, kind: 'task-completed' });
+      if (statusChanged(before, after)) {
+        this.deps.marker(outcome.passed ? `✓ ${task.id}` : `✗ ${task.id}: ${reason ?? ''}`);
+      }
+      if (statusChanged(before, after) || trigger === 'click') {
+        this.deps.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
+      }
+    }
+    return true;
+  }
+
+  /** Polls while `want` (a page is open on a ready sandbox); stops them otherwise. */
+  poll(want: boolean): void {
+    if (want && !this.pollTimer) {
+      this.pollTimer = setInterval(() => {
+        const due = pollDue({
+          now: Date.now(),
+          lastCheckAt: this.lastCheckAt,
+          lastActivityAt: this.deps.lastActivityAt(),
+          intervalMs: this.deps.intervalMs,
+        });
+        if (due) void this.run('poll');
+      }, this.deps.intervalMs);
+      this.pollTimer.unref();
+    } else if (!want && this.pollTimer) {
+      clearInterval(this.pollTimer);
+      this.pollTimer = undefined;
+    }
+  }
+
+  /** Stops timers and waits for a round under way. */
+  async close(): Promise<void> {
+    clearTimeout(this.commandTimer);
+    this.poll(false);
+    await this.checking?.catch(() => {});
+  }
+}
