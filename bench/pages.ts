@@ -28,13 +28,7 @@ import { loadConfig } from '../lab-runner/src/config.ts';
 import { silentLogger } from '../lab-runner/src/errors/log.ts';
 import { startPlatform } from '../lab-runner/src/main.ts';
 import { DockerSandboxProvider } from '../lab-runner/src/sandbox/docker/docker-provider.ts';
-
-export interface BenchRow {
-  figure: string;
-  slipway: string;
-  baseline: string;
-  ratio?: string;
-}
+import type { BenchRow } from './lib.ts';
 
 const LAB = 'first-containers';
 const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 3);
@@ -271,8 +265,14 @@ export async function pagesBench(opts: {
 }): Promise<BenchRow[]> {
   const { root, log } = opts;
   const rows: BenchRow[] = [];
-  const row = (figure: string, slipway: string, baseline: string, r?: string) =>
-    rows.push(r ? { figure, slipway, baseline, ratio: r } : { figure, slipway, baseline });
+  const row = (figure: string, slipway: string, baseline: string, r?: string, budget?: string) =>
+    rows.push({
+      figure,
+      slipway,
+      baseline,
+      ...(r ? { ratio: r } : {}),
+      ...(budget ? { budget } : {}),
+    });
   const vs = (figure: string, a: number, b: number, unit: (n: number) => string) =>
     row(figure, unit(a), unit(b), ratio(a, b));
   const cleanup: Array<() => unknown> = [];
@@ -303,11 +303,24 @@ export async function pagesBench(opts: {
       `JS: ${w.xtermJs ? 'yes' : 'none'}; CSS: ${w.xtermCss ? kib(w.xtermCss) : 'none'}`;
     vs(`Plain lesson ${lessons.plain}: JS`, plain.js, base.js, kib);
     vs('Plain lesson: CSS', plain.css, base.css, kib);
-    row('Plain lesson: xterm code in it', xterm(plain), xterm(base));
+    const clean = !plain.xtermJs && !plain.xtermCss;
+    row(
+      'Plain lesson: xterm code in it',
+      xterm(plain),
+      xterm(base),
+      undefined,
+      `none ${clean ? '✅' : '❌'}`,
+    );
     vs(`Lab lesson ${lessons.lab}: JS, eager`, lab.js, base.js, kib);
     vs('Lab lesson: CSS, eager', lab.css, base.css, kib);
     row('Lab lesson: xterm code in it, eager', xterm(lab), xterm(base));
-    row('Lab adds, eager (JS + CSS)', kib(added), `terminal ${kib(term)}`, ratio(added, term));
+    row(
+      'Lab adds, eager (JS + CSS)',
+      kib(added),
+      `terminal ${kib(term)}`,
+      ratio(added, term),
+      `≤ the terminal's weight ${added <= term ? '✅' : '❌'}`,
+    );
     const chunks = terminal.map(([f, b]) => `${f.replace(/^.*\//, '')} ${kib(b)}`).join(', ');
     row('Terminal, lazy (when the lab connects)', `${kib(term)}: ${chunks}`, 'none');
 

@@ -11,6 +11,7 @@ import {
   type TaskStatus,
 } from '../protocol/index.ts';
 import type { ReadySandbox } from './lab-session.ts';
+import type { PlatformWork } from './platform-work.ts';
 import { pollDue } from './poll-policy.ts';
 import { statusChanged } from './task-board.ts';
 
@@ -22,6 +23,8 @@ export interface CheckRoundsDeps {
   bus: EventBus;
   logger: Logger;
   intervalMs: number;
+  /** Counts the checks as the platform's own work in the sandbox (not the learner's). */
+  work: PlatformWork;
   /** Task statuses by id, shared with the session: rounds update them. */
   tasks: Map<string, TaskStatus>;
   /** The sandbox to check; undefined while there is no ready one (rounds then do nothing). */
@@ -115,7 +118,7 @@ export class CheckRounds {
     const { checks, store, logger, learnerId } = this.deps;
     let outcomes: Awaited<ReturnType<CheckRunner['runAll']>>;
     try {
-      outcomes = await checks.runAll(sandbox.id, pending);
+      outcomes = await this.deps.work.track(() => checks.runAll(sandbox.id, pending));
     } catch (err) {
       const e = asSlipwayError(err);
       if (e.code === 'SANDBOX_GONE') this.deps.gone(sandbox.sessionId, 'it was removed');

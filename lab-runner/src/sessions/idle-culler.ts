@@ -12,7 +12,8 @@ function minutes(ms: number): string {
 
 /**
  * Stops sandboxes nobody uses. Each sweep samples every ready sandbox's CPU time (work in the
- * sandbox counts as activity, see `busy`), then applies `decideIdle`: warn the learner's open
+ * sandbox counts as activity, see `busy`, unless the platform's own checks ran in it during the
+ * sample), then applies `decideIdle`: warn the learner's open
  * pages, or stop the sandbox, keeping its progress.
  */
 export class IdleCuller {
@@ -41,7 +42,9 @@ export class IdleCuller {
         const { cpuNanos } = await provider.stats(clock.sandboxId, { timeoutMs: 5_000 });
         const sample = { cpuNanos, at: now };
         const previous = this.samples.get(clock.sandboxId);
-        if (busy(previous, sample)) session.markActive(now);
+        // CPU spent while the platform itself worked in the sandbox says nothing about the learner.
+        const platform = previous !== undefined && session.platformWork.since(previous.at);
+        if (!platform && busy(previous, sample)) session.markActive(now);
         this.samples.set(clock.sandboxId, sample);
       } catch (err) {
         // No sample this round: the decision rests on the other signals.

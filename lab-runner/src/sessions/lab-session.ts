@@ -22,6 +22,7 @@ import { CheckRounds } from './check-rounds.ts';
 import type { IdleClock, IdleDecision, IdleReason } from './idle-policy.ts';
 import type { LimitKind, LimitNotice } from './limit-policy.ts';
 import { ownedSandboxes } from './owned-sandboxes.ts';
+import { PlatformWork } from './platform-work.ts';
 import { provisionSandbox } from './provision.ts';
 import { waitUntilEngineReady } from './readiness.ts';
 import { replaySolutions } from './restore.ts';
@@ -85,6 +86,8 @@ export class LabSession {
   private readonly listeners = new Set<Listener>();
   private readonly tasks = new Map<string, TaskStatus>();
   private readonly rounds: CheckRounds;
+  /** Checks and measurements the platform runs in the sandbox: not the learner's activity. */
+  readonly platformWork = new PlatformWork();
   readonly terminal: TerminalHub;
   private closed = false;
   /** Gives back this session's place among the host's sandboxes. */
@@ -122,6 +125,7 @@ export class LabSession {
       bus: deps.bus,
       logger: deps.logger,
       intervalMs: deps.settings.checkIntervalMs,
+      work: this.platformWork,
       tasks: this.tasks,
       sandbox: () =>
         this.status.kind === 'ready' && !this.closed ? this.status.sandbox : undefined,

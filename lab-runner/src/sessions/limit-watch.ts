@@ -35,7 +35,7 @@ export class LimitWatch {
       try {
         const [stats, diskBytes] = await Promise.all([
           provider.stats(id, { timeoutMs: 5_000 }),
-          provider.diskUsage(id, { timeoutMs: 30_000 }),
+          session.platformWork.track(() => provider.diskUsage(id, { timeoutMs: 30_000 })),
         ]);
         if (session.readySandboxId !== id) continue;
         const stop = diskStop(diskBytes, limits);
