@@ -1,7 +1,7 @@
 /**
  * Density: how many active learners one host holds. Learners are added in steps; at each step
  * every learner, for a fixed window, types a key every second (its echo timed), runs an inner
- * `docker run --rm debian true` every 10 s and presses Check every 10 s (click → the
+ * `docker run --rm debian true` every 10 s and presses Check every 5 s (click → the
  * result of the task they are on, timed), while the platform runs its own checks after each
  * command and on its poll (every 4 s by default): checks every few seconds in all. The curve
  * ends at the first step past echo p95 50 ms or check p95 1 s (or at the last step).
@@ -14,7 +14,7 @@ const LAB = 'first-containers';
 const ECHO_LIMIT_MS = 50;
 const CHECK_LIMIT_MS = 1000;
 const KEY = '%';
-const CHECK_EVERY_MS = 10_000;
+const CHECK_EVERY_MS = 5_000;
 
 /** One scripted learner on the real WebSocket; keeps only the tail of its screen. */
 export class ScriptedLearner {

@@ -4,7 +4,7 @@
  * them is kept). Never fails on a number.
  *
  *   node bench/run.ts [terminal] [density] [pages]   (default: all three)
- *   BENCH_STARTS=5 BENCH_KEYS=300 BENCH_DENSITY_STEPS=5,10,15,20,25 BENCH_DENSITY_SECONDS=40
+ *   BENCH_STARTS=5 BENCH_KEYS=300 BENCH_DENSITY_STEPS=1,2,3,4,6,8,10,15,20 BENCH_DENSITY_SECONDS=60
  *   BENCH_WRITE=0   print only, leave BENCHMARKS.md alone
  */
 import { join } from 'node:path';
@@ -38,8 +38,8 @@ if (want('terminal')) {
 if (want('density')) {
   log('Density…');
   const d = await densityBench({
-    steps: (env.BENCH_DENSITY_STEPS ?? '5,10,15,20,25').split(',').map(Number),
-    seconds: Number(env.BENCH_DENSITY_SECONDS ?? 40),
+    steps: (env.BENCH_DENSITY_STEPS ?? '1,2,3,4,6,8,10,15,20').split(',').map(Number),
+    seconds: Number(env.BENCH_DENSITY_SECONDS ?? 60),
     log,
   });
   rows.push(...d.rows);

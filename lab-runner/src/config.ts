@@ -84,7 +84,7 @@ export const settings = [
     env: 'SLIPWAY_CHECK_INTERVAL_MS',
     key: 'checkIntervalMs',
     default: '4000',
-    doc: 'How often open labs re-run their unfinished checks.',
+    doc: 'How often open labs re-run their unfinished checks (3× and 8× as long once the learner has been quiet for 30 s and 2 min).',
   },
   {
     env: 'SLIPWAY_CHECK_OUTPUT_BYTES',
