@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { slipwayError } from '../../errors/catalogue.ts';
@@ -201,13 +201,19 @@ export class DockerSandboxProvider implements SandboxProvider {
           await delegateCgroups(inspected.State.Pid, remap, this.opts.cgroupRoot);
         } catch (err) {
           // A sandbox that already exited has no cgroups left to hand over; the readiness
-          // wait reports its exit, which is the useful reason. Its process can be gone a
-          // moment before the engine says it stopped.
-          const now = await call<Docker.ContainerInspectInfo>(container, 'inspect', {
-            abortSignal: signal,
-          }).catch(() => undefined);
-          if (now?.State.Running && existsSync(`/proc/${inspected.State.Pid}`)) throw err;
-          return toInfo(now ?? inspected);
+          // wait reports its exit, which is the useful reason. Its process can be gone (or a
+          // zombie) a moment before the engine says it stopped, so give the engine 2 s to say so.
+          for (let i = 0; ; i++) {
+            const now = await call<Docker.ContainerInspectInfo>(container, 'inspect', {
+              abortSignal: signal,
+            }).catch(() => undefined);
+            if (!now?.State.Running) return toInfo(now ?? inspected);
+            if (i >= 20) {
+              if (processAlive(inspected.State.Pid)) throw err;
+              return toInfo(now);
+            }
+            await new Promise((r) => setTimeout(r, 100));
+          }
         }
       }
       return toInfo(inspected);
@@ -631,5 +637,15 @@ function toEvent(e: EngineEvent): SandboxEvent | undefined {
       return { kind: 'destroyed', id, labels, at };
     default:
       return undefined;
+  }
+}
+
+/** Whether a host process exists and is not a zombie (it has exited but not been reaped). */
+function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
