@@ -1,8 +1,9 @@
 /**
  * labs:test — for every lab (or the ids given): a fresh sandbox, setup, every check must
  * fail with a learner-facing reason, solve.sh must succeed, then every check must pass.
- * Runs labs in parallel (LABS_TEST_CONCURRENCY, default: one per core, at most 4) and removes
- * every sandbox it made. Exit code 1 when any lab misbehaves.
+ * Runs labs in parallel (LABS_TEST_CONCURRENCY, default: one per two cores, at most 4: the
+ * Compose labs need about a core each, or their services miss their health deadlines) and
+ * removes every sandbox it made. Exit code 1 when any lab misbehaves.
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -41,7 +42,8 @@ if (unknown.length > 0) {
 }
 const labs = [...loaded.labs.values()].filter((l) => wanted.length === 0 || wanted.includes(l.id));
 const concurrency =
-  Number(process.env.LABS_TEST_CONCURRENCY) || Math.max(1, Math.min(4, availableParallelism()));
+  Number(process.env.LABS_TEST_CONCURRENCY) ||
+  Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
 
 interface LabReport {
   id: string;
