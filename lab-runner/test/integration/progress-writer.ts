@@ -1,6 +1,7 @@
 /**
  * A progress writer for the durability test: records completions in a loop and, after each
  * one is committed, says so on stdout (`ack <task>`), the way the runner tells a learner.
+ * It prints `ready` once the database is open, before its first write.
  * Usage: node progress-writer.ts <db file> <worker id>
  */
 import { writeSync } from 'node:fs';
@@ -11,6 +12,7 @@ const [file, worker] = process.argv.slice(2);
 const store = new ProgressStore(openDatabase(file!));
 const learner = `writer-${worker}`;
 store.touchLearner(learner);
+writeSync(1, 'ready\n');
 for (let n = 0; ; n++) {
   const taskId = `t-${worker}-${n}`;
   const completed = store.recordAttempt({

@@ -9,29 +9,42 @@ const dir = mkdtempSync(join(tmpdir(), 'slipway-durability-'));
 const file = join(dir, 'slipway.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts `n` writers on one SQLite file, kills them all with SIGKILL after `ms`, returns acks. */
+/**
+ * Starts `n` writers on one SQLite file and, once every one of them is writing, kills them all
+ * with SIGKILL after `ms`; returns the acks. The kill timer starts at readiness because starting
+ * twenty Node processes on a busy 2-core machine can itself take seconds.
+ */
 async function round(n: number, ms: number): Promise<string[]> {
   const acks: string[] = [];
+  let ready = 0;
+  let allReady: () => void = () => {};
+  const readiness = new Promise<void>((resolve) => {
+    allReady = resolve;
+  });
   const children = Array.from({ length: n }, (_, i) => {
     const c = spawn(
       process.execPath,
       [join(import.meta.dirname, 'progress-writer.ts'), file, `${ms}-${i}`],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let buf = '';
     c.stdout.on('data', (d: Buffer) => {
       buf += d.toString();
       const lines = buf.split('\n');
       buf = lines.pop() ?? '';
-      for (const l of lines) if (l.startsWith('ack ')) acks.push(l.slice(4));
+      for (const l of lines) {
+        if (l.startsWith('ack ')) acks.push(l.slice(4));
+        else if (l === 'ready' && ++ready === n) allReady();
+      }
     });
+    c.once('exit', () => allReady()); // a writer that died is reported below, not waited for
     return c;
   });
+  await Promise.race([readiness, new Promise((r) => setTimeout(r, 60_000))]);
   await new Promise((r) => setTimeout(r, ms));
   // A writer that died by itself (e.g. "database is locked" at open) is a bug, not a fault.
   expect(children.filter((c) => c.exitCode !== null).map((c) => c.exitCode)).toEqual([]);
+  expect(ready).toBe(n);
   await Promise.all(
     children.map(
       (c) =>
@@ -64,5 +77,5 @@ describe('progress on a real SQLite file under kill -9', () => {
     const lost = acked.filter((t) => !stored.has(t));
     expect(lost).toEqual([]);
     db.close();
-  }, 120_000);
+  }, 300_000);
 });
