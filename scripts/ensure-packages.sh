@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Slipway needs on its host, only those missing.
 #   ensure-packages.sh            runtime: docker engine, debootstrap
-#   ensure-packages.sh --test     plus Chromium for the browser tests
+#   ensure-packages.sh --test     plus what the tests need (Chromium, jq)
 source "$(dirname "$0")/lib.sh"
 
 want=(docker.io iptables debootstrap uidmap iproute2 curl ca-certificates)
-[ "${1:-}" = "--test" ] && want+=(chromium)
+# chromium for the browser tests; jq because unit tests run checklib.sh with the host's bash
+[ "${1:-}" = "--test" ] && want+=(chromium jq)
 
 missing=()
 for p in "${want[@]}"; do

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { batchCommand, parseBatch } from './check-batch.ts';
 
@@ -46,6 +47,21 @@ describe('a batch of checks', () => {
     const runs = parseBatch(out, NONCE);
     expect([...runs.keys()]).toEqual([0]);
     expect(runs.get(0)!.stdout).toContain('other 0 0 0 0');
+  });
+
+  it('gives its checks one shared directory for the round, removed afterwards', () => {
+    const out = runLocally([
+      {
+        script: 'echo seen >"$SLIPWAY_ROUND_DIR/note"; echo "$SLIPWAY_ROUND_DIR"',
+        timeoutSeconds: 5,
+      },
+      { script: 'cat "$SLIPWAY_ROUND_DIR/note"', timeoutSeconds: 5 },
+    ]);
+    const runs = parseBatch(out, NONCE);
+    expect(runs.get(1)).toMatchObject({ exitCode: 0, stdout: 'seen\n' });
+    const roundDir = runs.get(0)!.stdout.trim();
+    expect(roundDir).not.toBe('');
+    expect(existsSync(roundDir)).toBe(false);
   });
 
   it('leaves out checks whose output never arrived', () => {

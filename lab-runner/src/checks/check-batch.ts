@@ -5,7 +5,8 @@
  *
  * The batch prints, per check, a header line `<nonce> <index> <exit> <start> <end>` followed by
  * its stdout, then `<nonce> <index> err` and its stderr. The nonce is random per run, so no
- * check output can forge a header.
+ * check output can forge a header. The checks of a batch share `$SLIPWAY_ROUND_DIR`, where
+ * checklib.sh keeps its one snapshot of the engine's state per round.
  */
 import type { CheckRun } from './check-result.ts';
 
@@ -14,6 +15,8 @@ export function batchProgram(nonce: string, killGraceSeconds: number, capBytes: 
   return `set -u
 d=$(mktemp -d) || exit 3
 trap 'rm -rf "$d"' EXIT
+export SLIPWAY_ROUND_DIR=$d/engine
+mkdir "$SLIPWAY_ROUND_DIR" || exit 3
 prelude=$1; shift
 i=0
 while [ $# -gt 1 ]; do

@@ -14,25 +14,6 @@ export interface CheckRunnerOptions {
   killGraceSeconds?: number;
 }
 
-/** The argv that runs a check inside the sandbox under a time limit. */
-export function checkCommand(
-  script: string,
-  timeoutSeconds: number,
-  killGraceSeconds = 2,
-): string[] {
-  // Without --foreground, GNU timeout runs the check in its own process group and signals the
-  // whole group at the limit, so background children of the check die with it.
-  return [
-    'timeout',
-    '-k',
-    `${killGraceSeconds}s`,
-    `${timeoutSeconds}s`,
-    'bash',
-    '-c',
-    `${PRELUDE}\n${script}`,
-  ];
-}
-
 /** Runs task checks in a sandbox; the learner never sees or edits the script. */
 export class CheckRunner {
   private readonly provider: SandboxProvider;
@@ -43,22 +24,14 @@ export class CheckRunner {
     this.opts = opts;
   }
 
+  /** One task's check: a batch of one, so it runs exactly as it would in a round. */
   async run(
     sandboxId: string,
     task: Pick<LabTask, 'checkScript' | 'timeout'>,
     signal?: AbortSignal,
   ): Promise<CheckOutcome & { durationMs: number }> {
-    const grace = this.opts.killGraceSeconds ?? 2;
-    const result = await this.provider.exec(
-      sandboxId,
-      {
-        cmd: checkCommand(task.checkScript, task.timeout, grace),
-        maxOutputBytes: this.opts.maxOutputBytes,
-      },
-      // The runner's own deadline is a backstop in case the engine itself hangs.
-      { signal, timeoutMs: (task.timeout + grace + 3) * 1000 },
-    );
-    return { ...interpretCheck(result), durationMs: result.durationMs };
+    const [outcome] = await this.runAll(sandboxId, [{ id: 'task', ...task }], signal);
+    return outcome!;
   }
 
   /**

@@ -7,8 +7,59 @@ export DOCKER_CLI_HINTS=false LC_ALL=C.UTF-8
 fail() { printf '%s\n' "$*"; exit 1; }
 pass() { [ $# -gt 0 ] && printf '%s\n' "$*"; exit 0; }
 
+# The engine's view, read once per round of checks: the helpers below answer from a snapshot
+# of the learner's engine API (one curl and one jq per kind, kept in the round's directory and
+# shared by its checks) instead of starting the docker CLI per question, which costs ~80 ms of
+# CPU per process in a sandbox. A check that needs another view calls docker itself.
+_sock=${DOCKER_HOST:-unix:///var/run/docker.sock}
+_sock=${_sock#unix://}
+_snapshot() { # KIND URL JQ: sources $SLIPWAY_ROUND_DIR/KIND.sh, fetching it first if missing
+  local f="${SLIPWAY_ROUND_DIR:?}/$1.sh"
+  # An engine that does not answer gives an empty view (no containers), as the docker CLI
+  # would, and is asked again by the next check.
+  [ -e "$f" ] || { curl -sf -m 5 --unix-socket "$_sock" "http://engine$2" -o "$f.json" \
+    && jq -r "$3" "$f.json" >"$f.tmp" && mv -f "$f.tmp" "$f"; } || return 0
+  . "$f"
+}
+declare -A C_NAME=() C_STATE=() C_IMAGE=() C_PORTS=() C_MOUNTS=() C_EXIT=() C_HEALTH=() C_COMPOSE=() C_DEPENDS=()
+declare -A V_EXISTS=()
+_containers() {
+  [ -n "${_containers_loaded:-}" ] && return
+  _containers_loaded=1
+  # One assignment per (container name, fact), and C_NAME from ID to name. The list comes newest first and is read
+  # backwards, so for a Compose service the newest container wins, as in `docker ps`.
+  _snapshot containers '/containers/json?all=1' 'reverse[] | . as $c | ($c.Labels // {}) as $l
+    | ($c.Names[0] | ltrimstr("/") | @sh) as $k
+    | "C_NAME[\($c.Id | @sh)]=\($k)",
+      "C_STATE[\($k)]=\($c.State | @sh)",
+      "C_IMAGE[\($k)]=\($c.Image | @sh)",
+      "C_PORTS[\($k)]=\([$c.Ports[]? | select(.PublicPort) | " \(.PrivatePort)/\(.Type)=\(.PublicPort) "] | join("") | @sh)",
+      "C_MOUNTS[\($k)]=\([$c.Mounts[]? | "\(.Destination)\t\(if (.Name // "") != "" then .Name else .Source end)\n"] | join("") | @sh)",
+      "C_DEPENDS[\($k)]=\($l["com.docker.compose.depends_on"] // "" | @sh)",
+      ($c.Status | capture("^Exited \\((?<x>-?[0-9]+)\\)") | "C_EXIT[\($k)]=\(.x | @sh)"),
+      ($c.Status | capture("\\((health: )?(?<h>healthy|unhealthy|starting)\\)") | "C_HEALTH[\($k)]=\(.h | @sh)"),
+      (select($l["com.docker.compose.oneoff"] == "False" and $l["com.docker.compose.service"] != null)
+        | "C_COMPOSE[\($l["com.docker.compose.project.working_dir"] + "\t" + $l["com.docker.compose.service"] | @sh)]=\($k)")'
+}
+
+# _resolve NAME-OR-ID: sets _k to the container's name, as docker resolves it (a name, or a
+# unique prefix of an ID), or to / (no container can be named that) when there is none.
+_resolve() {
+  _containers
+  _k=/
+  [ -n "$1" ] || return 0
+  [ -n "${C_STATE[$1]+set}" ] && { _k=$1; return; }
+  case "$1" in *[!0-9a-f]*) return 0 ;; esac
+  local id
+  for id in "${!C_NAME[@]}"; do
+    [[ $id == "$1"* ]] || continue
+    [ "$_k" = / ] || { _k=/; return 0; } # ambiguous
+    _k=${C_NAME[$id]}
+  done
+}
+
 # container_state NAME: created, running, exited, ... or nothing when there is no such container.
-container_state() { docker container inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
+container_state() { _resolve "$1"; printf '%s' "${C_STATE[$_k]:-}"; }
 
 # require_running NAME: fails with a learner-facing reason unless NAME is running.
 require_running() {
@@ -19,35 +70,56 @@ require_running() {
 }
 
 # container_image NAME: the image the container was created from, as typed (e.g. nginx).
-container_image() { docker container inspect -f '{{.Config.Image}}' "$1" 2>/dev/null; }
+container_image() { _resolve "$1"; printf '%s' "${C_IMAGE[$_k]:-}"; }
+
+# container_exit_code NAME: the exit code of a container that has exited, else nothing.
+container_exit_code() { _resolve "$1"; printf '%s' "${C_EXIT[$_k]:-}"; }
+
+# container_health NAME: healthy, unhealthy or starting; nothing without a health check.
+container_health() { _resolve "$1"; printf '%s' "${C_HEALTH[$_k]:-}"; }
 
 # host_port NAME PORT/PROTO: the host port published for a container port, or nothing.
 host_port() {
-  docker container inspect -f "{{with index .NetworkSettings.Ports \"$2\"}}{{(index . 0).HostPort}}{{end}}" "$1" 2>/dev/null
+  _resolve "$1"
+  local p=${C_PORTS[$_k]:-}
+  case "$p" in *" $2="*) p=${p#*" $2="}; printf '%s' "${p%% *}" ;; esac
 }
 
 # mount_source NAME DEST: the volume name (or host path) mounted at DEST in the container.
 mount_source() {
-  docker container inspect -f "{{range .Mounts}}{{if eq .Destination \"$2\"}}{{if .Name}}{{.Name}}{{else}}{{.Source}}{{end}}{{end}}{{end}}" "$1" 2>/dev/null
+  _resolve "$1"
+  local dest src
+  while IFS=$'\t' read -r dest src; do
+    [ "$dest" = "$2" ] && { printf '%s' "$src"; return; }
+  done <<<"${C_MOUNTS[$_k]:-}"
 }
 
-volume_exists() { docker volume inspect "$1" >/dev/null 2>&1; }
+volume_exists() {
+  [ -n "${_volumes_loaded:-}" ] || { _volumes_loaded=1; _snapshot volumes /volumes '.Volumes[]?.Name | "V_EXISTS[\(@sh)]=1"'; }
+  [ -n "${V_EXISTS[$1]:-}" ]
+}
 
 # http_status URL: the HTTP status code, or 000 when nothing answers.
 http_status() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || true; }
 
-# destroyed_since_start NAME: true when a container named NAME has been removed in this sandbox.
+# container_was_removed NAME: true when a container named NAME has been removed in this sandbox.
 container_was_removed() {
-  docker events --since 0 --until "$(date +%s)" --filter type=container --filter event=destroy \
-    --format '{{.Actor.Attributes.name}}' 2>/dev/null | grep -qx "$1"
+  local now n
+  if [ -z "${_removed_loaded:-}" ]; then
+    _removed_loaded=1
+    printf -v now '%(%s)T' -1
+    # filters={"type":["container"],"event":["destroy"]}, URL-encoded
+    _snapshot removed "/events?since=0&until=$now&filters=%7B%22type%22%3A%5B%22container%22%5D%2C%22event%22%3A%5B%22destroy%22%5D%7D" \
+      '"REMOVED+=(\(.Actor.Attributes.name | @sh))"'
+  fi
+  for n in "${REMOVED[@]}"; do [ "$n" = "$1" ] && return 0; done
+  return 1
 }
+REMOVED=()
 
 # compose_container DIR SERVICE: the container of a Compose service of the project in DIR
 # (not a one-off `compose run`), or nothing.
-compose_container() {
-  docker ps -a --format '{{.Names}}' --filter "label=com.docker.compose.project.working_dir=$1" \
-    --filter label=com.docker.compose.oneoff=False --filter "label=com.docker.compose.service=$2" | head -n 1
-}
+compose_container() { _containers; printf '%s' "${C_COMPOSE[$1$'\t'$2]:-}"; }
 
 # compose_running DIR SERVICE: prints the running container of SERVICE; otherwise prints why
 # and fails (use as: c=$(compose_running /root/app web) || fail "$c").
@@ -65,7 +137,8 @@ compose_running() {
 compose_waits_healthy() {
   local name=$1 id=$2 deps s
   shift 2
-  deps=$(docker container inspect -f '{{index .Config.Labels "com.docker.compose.depends_on"}}' "$id" 2>/dev/null)
+  _resolve "$id"
+  deps=${C_DEPENDS[$_k]:-}
   for s in "$@"; do
     case ",$deps" in
       *",$s:service_healthy"*) ;;

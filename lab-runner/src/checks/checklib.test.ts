@@ -1,0 +1,197 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const PRELUDE = readFileSync(new URL('./checklib.sh', import.meta.url), 'utf8');
+
+/** The engine API's answers as a Docker engine gives them, newest container first. */
+const containers = [
+  {
+    Names: ['/app-web-2'],
+    Image: 'nginx',
+    State: 'running',
+    Status: 'Up 3 seconds (health: starting)',
+    Ports: [
+      { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' },
+      { IP: '::', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' },
+      { PrivatePort: 443, Type: 'tcp' },
+    ],
+    Labels: {
+      'com.docker.compose.project.working_dir': '/root/app',
+      'com.docker.compose.service': 'web',
+      'com.docker.compose.oneoff': 'False',
+      'com.docker.compose.depends_on': 'db:service_healthy:false',
+    },
+    Mounts: [{ Type: 'bind', Name: '', Source: '/root/app/conf', Destination: '/etc/nginx' }],
+  },
+  {
+    Names: ['/app-web-run-1f2e'],
+    Image: 'nginx',
+    State: 'running',
+    Status: 'Up 5 seconds',
+    Labels: {
+      'com.docker.compose.project.working_dir': '/root/app',
+      'com.docker.compose.service': 'web',
+      'com.docker.compose.oneoff': 'True',
+    },
+  },
+  {
+    Names: ['/app-web-1'],
+    Image: 'nginx',
+    State: 'exited',
+    Status: 'Exited (137) 2 minutes ago',
+    Labels: {
+      'com.docker.compose.project.working_dir': '/root/app',
+      'com.docker.compose.service': 'web',
+      'com.docker.compose.oneoff': 'False',
+    },
+  },
+  {
+    Id: 'c0ffee0123456789c0ffee0123456789c0ffee0123456789c0ffee0123456789',
+    Names: ['/cache'],
+    Image: 'redis:7',
+    State: 'running',
+    Status: 'Up 2 hours (healthy)',
+    Labels: {},
+    Mounts: [
+      {
+        Type: 'volume',
+        Name: 'redis-data',
+        Source: '/var/lib/docker/volumes/redis-data/_data',
+        Destination: '/data',
+      },
+    ],
+  },
+  {
+    Id: 'c0ffee9999999999999999999999999999999999999999999999999999999999',
+    Names: ['/worker'],
+    Image: 'debian',
+    State: 'exited',
+    Status: 'Exited (0) 1 second ago',
+  },
+  { Names: ['/fresh'], Image: 'debian', State: 'created', Status: 'Created' },
+];
+const volumes = { Volumes: [{ Name: 'redis-data' }, { Name: "it's odd" }] };
+const destroyed = [
+  { Type: 'container', Action: 'destroy', Actor: { Attributes: { name: 'cache' } } },
+  { Type: 'container', Action: 'destroy', Actor: { Attributes: { name: 'old web' } } },
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'slipway-checklib-'));
+const socket = join(dir, 'docker.sock');
+const hits: string[] = [];
+let server: Server;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    hits.push(path!);
+    res.setHeader('content-type', 'application/json');
+    if (path === '/containers/json') res.end(JSON.stringify(containers));
+    else if (path === '/volumes') res.end(JSON.stringify(volumes));
+    else if (path === '/events') res.end(destroyed.map((e) => JSON.stringify(e)).join('\n'));
+    else res.writeHead(404).end('{"message":"page not found"}');
+  });
+  await new Promise<void>((r) => server.listen(socket, r));
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let round = 0;
+/** Runs checks with the host's bash as one round would: same prelude, one shared directory. */
+async function inRound(...scripts: string[]): Promise<string[]> {
+  const roundDir = mkdtempSync(join(dir, `round-${round++}-`));
+  const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, SLIPWAY_ROUND_DIR: roundDir };
+  const out: string[] = [];
+  for (const script of scripts) {
+    const r = await promisify(execFile)('bash', ['-c', `${PRELUDE}\n${script}`], { env }).catch(
+      (e: { stdout: string; code: number }) => ({ stdout: `${e.stdout}[exit ${e.code}]` }),
+    );
+    out.push(r.stdout);
+  }
+  return out;
+}
+
+describe('the check helpers, reading one snapshot of the engine', () => {
+  it('answer what the docker CLI would about a container', async () => {
+    const [out] = await inRound(`
+      for c in cache worker fresh nope; do
+        echo "$c|$(container_state $c)|$(container_image $c)|$(container_exit_code $c)|$(container_health $c)"
+      done
+      echo "port=$(host_port app-web-2 80/tcp) none=$(host_port app-web-2 443/tcp) other=$(host_port cache 80/tcp)"
+      echo "data=$(mount_source cache /data) conf=$(mount_source app-web-2 /etc/nginx) no=$(mount_source cache /x)"`);
+    expect(out!.split('\n')).toEqual([
+      'cache|running|redis:7||healthy',
+      'worker|exited|debian|0|',
+      'fresh|created|debian||',
+      'nope||||',
+      'port=8080 none= other=',
+      'data=redis-data conf=/root/app/conf no=',
+      '',
+    ]);
+  });
+
+  it('take a container by its ID or a unique prefix of it, as docker does', async () => {
+    const [out] = await inRound(`
+      echo "$(container_state c0ffee0123456789c0ffee0123456789c0ffee0123456789c0ffee0123456789)"
+      echo "$(container_image c0ffee012345)|$(mount_source c0ffee01 /data)|$(container_exit_code c0ffee99)"
+      echo "ambiguous=$(container_state c0ffee) empty=$(container_state '') odd=$(container_state '../x')"`);
+    expect(out).toBe('running\nredis:7|redis-data|0\nambiguous= empty= odd=\n');
+  });
+
+  it('find the newest container of a Compose service and what it waits for', async () => {
+    const [found, waits, notWaiting, missing] = await inRound(
+      'echo "$(compose_container /root/app web)|$(container_health app-web-2)|$(compose_container /root/app db)|$(compose_container /root/other web)"',
+      'compose_waits_healthy web app-web-2 db && echo waits',
+      'compose_waits_healthy web app-web-1 db',
+      'c=$(compose_running /root/app api) || fail "$c"',
+    );
+    expect(found).toBe('app-web-2|starting||\n');
+    expect(waits).toBe('waits\n');
+    expect(notWaiting).toBe(
+      '"web" does not wait for db to be healthy (depends_on with a condition).\n[exit 1]',
+    );
+    expect(missing).toBe(
+      'There is no Compose service named "api" in /root/app yet (docker compose ps shows what runs).\n[exit 1]',
+    );
+  });
+
+  it('know volumes and removed containers, names with spaces and quotes included', async () => {
+    const [out] = await inRound(`
+      volume_exists redis-data && echo has-redis-data
+      volume_exists "it's odd" && echo has-odd
+      volume_exists nope || echo no-nope
+      container_was_removed cache && echo removed-cache
+      container_was_removed "old web" && echo removed-old-web
+      container_was_removed worker || echo worker-not-removed`);
+    expect(out).toBe(
+      'has-redis-data\nhas-odd\nno-nope\nremoved-cache\nremoved-old-web\nworker-not-removed\n',
+    );
+  });
+
+  it('ask the engine once per round, however many checks and questions', async () => {
+    hits.length = 0;
+    await inRound(
+      'require_running cache; [ "$(container_image cache)" = redis:7 ] && pass',
+      'volume_exists redis-data; container_state worker; host_port app-web-2 80/tcp',
+      'container_was_removed cache; container_was_removed web; volume_exists x; container_state x',
+    );
+    expect(hits.sort()).toEqual(['/containers/json', '/events', '/volumes']);
+  });
+
+  it('see no containers when the engine does not answer, and ask again next time', async () => {
+    const env = { DOCKER_HOST: `unix://${join(dir, 'absent.sock')}` };
+    const [first, second] = await inRound(
+      `DOCKER_HOST=${env.DOCKER_HOST}; _sock=\${DOCKER_HOST#unix://}; require_running cache`,
+      'require_running cache && echo running',
+    );
+    expect(first).toBe('There is no container named "cache" yet.\n[exit 1]');
+    expect(second).toBe('running\n');
+  });
+});
