@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { batchCommand, parseBatch } from './check-batch.ts';
+import { batchCommand, finishedRuns, parseBatch } from './check-batch.ts';
 
 const NONCE = 'n0nce42';
 
@@ -62,6 +62,20 @@ describe('a batch of checks', () => {
     const roundDir = runs.get(0)!.stdout.trim();
     expect(roundDir).not.toBe('');
     expect(existsSync(roundDir)).toBe(false);
+  });
+
+  it('tells which checks have finished from the output so far', () => {
+    const out = runLocally([
+      { script: 'echo one; echo warn >&2', timeoutSeconds: 5 },
+      { script: 'fail "two is not done"', timeoutSeconds: 5 },
+    ]);
+    const upTo = (marker: string) => out.slice(0, out.indexOf(marker) + marker.length);
+    expect([...finishedRuns(upTo(`${NONCE} 0 err\n`), NONCE).keys()]).toEqual([]);
+    const first = finishedRuns(upTo(`${NONCE} 0 done\n`), NONCE);
+    expect([...first.keys()]).toEqual([0]);
+    expect(first.get(0)).toMatchObject({ exitCode: 0, stdout: 'one\n', stderr: 'warn\n' });
+    expect([...finishedRuns(upTo(`${NONCE} 1 err\n`), NONCE).keys()]).toEqual([0]);
+    expect([...finishedRuns(out, NONCE).keys()]).toEqual([0, 1]);
   });
 
   it('leaves out checks whose output never arrived', () => {

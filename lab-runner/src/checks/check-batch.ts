@@ -4,7 +4,7 @@
  * run's; one exec instead of N saves the engine's per-exec cost (about 35 ms each here).
  *
  * The batch prints, per check, a header line `<nonce> <index> <exit> <start> <end>` followed by
- * its stdout, then `<nonce> <index> err` and its stderr. The nonce is random per run, so no
+ * its stdout, then `<nonce> <index> err` and its stderr, then `<nonce> <index> done`. The nonce is random per run, so no
  * check output can forge a header. The checks of a batch share `$SLIPWAY_ROUND_DIR`, where
  * checklib.sh keeps its one snapshot of the engine's state per round.
  */
@@ -30,6 +30,7 @@ $script" >"$d/out" 2>"$d/err" </dev/null
   head -c ${capBytes} "$d/out"
   printf '\\n%s %d err\\n' ${nonce} "$i"
   head -c ${capBytes} "$d/err"
+  printf '\\n%s %d done\\n' ${nonce} "$i"
   i=$((i+1))
 done
 printf '\\n%s end\\n' ${nonce}
@@ -54,6 +55,8 @@ export function batchCommand(
 
 export interface BatchedRun extends CheckRun {
   durationMs: number;
+  /** All of its output has arrived. */
+  complete: boolean;
 }
 
 /**
@@ -69,9 +72,10 @@ export function parseBatch(stdout: string, nonce: string): Map<number, BatchedRu
     const body = nl === -1 ? '' : part.slice(nl + 1);
     const index = Number(header[0]);
     if (!Number.isInteger(index)) continue;
-    if (header[1] === 'err') {
+    if (header[1] === 'err' || header[1] === 'done') {
       const run = out.get(index);
-      if (run) run.stderr = body;
+      if (run && header[1] === 'err') run.stderr = body;
+      if (run && header[1] === 'done') run.complete = true;
       continue;
     }
     const [, exit, start, end] = header.map(Number);
@@ -81,7 +85,13 @@ export function parseBatch(stdout: string, nonce: string): Map<number, BatchedRu
       stderr: '',
       timedOut: false,
       durationMs: Math.max(0, ((end ?? 0) - (start ?? 0)) * 1000),
+      complete: false,
     });
   }
   return out;
+}
+
+/** The runs whose output has all arrived, from a batch's stdout so far. */
+export function finishedRuns(soFar: string, nonce: string): Map<number, BatchedRun> {
+  return new Map([...parseBatch(soFar, nonce)].filter(([, run]) => run.complete));
 }

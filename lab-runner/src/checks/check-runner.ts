@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { LabTask } from '../labs/load-labs.ts';
 import type { SandboxProvider } from '../sandbox/provider.ts';
-import { batchCommand, parseBatch } from './check-batch.ts';
+import { batchCommand, finishedRuns, parseBatch } from './check-batch.ts';
 import { type CheckOutcome, interpretCheck } from './check-result.ts';
 
 const PRELUDE = readFileSync(new URL('./checklib.sh', import.meta.url), 'utf8');
@@ -13,6 +13,8 @@ export interface CheckRunnerOptions {
   /** Seconds after the TERM at the time limit before KILL. */
   killGraceSeconds?: number;
 }
+
+export type TimedOutcome = CheckOutcome & { durationMs: number };
 
 /** Runs task checks in a sandbox; the learner never sees or edits the script. */
 export class CheckRunner {
@@ -29,7 +31,7 @@ export class CheckRunner {
     sandboxId: string,
     task: Pick<LabTask, 'checkScript' | 'timeout'>,
     signal?: AbortSignal,
-  ): Promise<CheckOutcome & { durationMs: number }> {
+  ): Promise<TimedOutcome> {
     const [outcome] = await this.runAll(sandboxId, [{ id: 'task', ...task }], signal);
     return outcome!;
   }
@@ -37,14 +39,22 @@ export class CheckRunner {
   /**
    * Every given task's check in one exec, each under its own limit, in order. Outcomes come
    * back in the tasks' order; a check the batch never reached is a timeout when the exec was
-   * cut off, and broken when the batch itself failed.
+   * cut off, and broken when the batch itself failed. `onOutcome` hears each outcome once, as
+   * soon as it is known: the first task's does not wait for the others'.
    */
   async runAll(
     sandboxId: string,
     tasks: ReadonlyArray<Pick<LabTask, 'id' | 'checkScript' | 'timeout'>>,
     signal?: AbortSignal,
-  ): Promise<Array<CheckOutcome & { durationMs: number }>> {
+    onOutcome?: (index: number, outcome: TimedOutcome) => void,
+  ): Promise<TimedOutcome[]> {
     if (tasks.length === 0) return [];
+    const heard = new Set<number>();
+    const hear = (i: number, outcome: TimedOutcome) => {
+      if (heard.has(i)) return;
+      heard.add(i);
+      onOutcome?.(i, outcome);
+    };
     const grace = this.opts.killGraceSeconds ?? 2;
     const nonce = `@@slipway-${randomBytes(8).toString('hex')}`;
     const cap = this.opts.maxOutputBytes;
@@ -57,11 +67,17 @@ export class CheckRunner {
           { nonce, killGraceSeconds: grace, capBytes: cap },
         ),
         maxOutputBytes: tasks.length * (2 * cap + 200) + 100,
+        onStdout: onOutcome
+          ? (soFar) => {
+              for (const [i, run] of finishedRuns(soFar, nonce))
+                hear(i, { ...interpretCheck(run), durationMs: run.durationMs });
+            }
+          : undefined,
       },
       { signal, timeoutMs: tasks.reduce((sum, t) => sum + t.timeout + grace, 0) * 1000 + 3000 },
     );
     const runs = parseBatch(result.stdout, nonce);
-    return tasks.map((_, i) => {
+    const outcomes = tasks.map((_, i): TimedOutcome => {
       const run = runs.get(i);
       if (run) return { ...interpretCheck(run), durationMs: run.durationMs };
       // Not reached: cut off by the deadline (a timeout), or the batch itself failed (broken).
@@ -72,5 +88,7 @@ export class CheckRunner {
         durationMs: 0,
       };
     });
+    for (const [i, outcome] of outcomes.entries()) hear(i, outcome);
+    return outcomes;
   }
 }

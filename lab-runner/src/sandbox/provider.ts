@@ -103,6 +103,8 @@ export interface ExecRequest {
   stdin?: string | NodeJS.ReadableStream;
   /** Output beyond this is dropped and `truncated` set (default 64 KiB per stream). */
   maxOutputBytes?: number;
+  /** Called with the stdout kept so far, as it arrives (the result still carries all of it). */
+  onStdout?: (soFar: string) => void;
 }
 
 export interface ExecResult {

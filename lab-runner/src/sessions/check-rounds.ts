@@ -1,4 +1,4 @@
-import type { CheckRunner } from '../checks/check-runner.ts';
+import type { CheckRunner, TimedOutcome } from '../checks/check-runner.ts';
 import { asSlipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -94,106 +94,97 @@ export class CheckRounds {
   }
 
   /**
-   * Checks every unfinished task. After Enter or Check the learner waits for the task they are
-   * on (the first unfinished one), so it goes alone first; the rest share one exec, since the
-   * engine's per-exec cost is much of a check's time.
+   * Checks every unfinished task in one exec. The task the learner is on (the first
+   * unfinished one) runs first and its result is recorded and sent as soon as it is known, so
+   * after Enter or Check the learner does not wait for the rest of the round.
    */
   private async checkAll(sandbox: ReadySandbox, trigger: CheckTrigger): Promise<void> {
     const pending = this.deps.lab.tasks.filter(
       (t) => this.deps.tasks.get(t.id)?.state !== 'passed',
     );
-    const first = trigger === 'poll' ? 0 : 1;
-    const groups = [pending.slice(0, first), pending.slice(first)];
-    for (const group of groups) {
-      if (group.length > 0 && !(await this.checkGroup(sandbox, group, trigger))) return;
-    }
+    if (pending.length > 0) await this.checkGroup(sandbox, pending, trigger);
   }
 
-  /** Runs these tasks' checks in one exec and records them; false when checks could not run. */
+  /** Runs these tasks' checks in one exec, recording each as it ends; false if they could not run. */
   private async checkGroup(
     sandbox: ReadySandbox,
     pending: readonly LabTask[],
     trigger: CheckTrigger,
   ): Promise<boolean> {
-    const { checks, store, logger, learnerId } = this.deps;
-    let outcomes: Awaited<ReturnType<CheckRunner['runAll']>>;
+    const { checks, logger } = this.deps;
     try {
-      outcomes = await this.deps.work.track(() => checks.runAll(sandbox.id, pending));
+      await this.deps.work.track(() =>
+        checks.runAll(sandbox.id, pending, undefined, (i, outcome) =>
+          this.record(pending[i]!, outcome, trigger),
+        ),
+      );
+      return true;
     } catch (err) {
       const e = asSlipwayError(err);
       if (e.code === 'SANDBOX_GONE') this.deps.gone(sandbox.sessionId, 'it was removed');
       else logger.error('checks could not run', e, { lab: this.deps.lab.id });
       return false;
     }
-    for (const [i, task] of pending.entries()) {
-      const before = this.deps.tasks.get(task.id);
-      // A round that started earlier must not undo what a later one found complete.
-      if (before?.state === 'passed') continue;
-      const outcome = outcomes[i]!;
-      if (outcome.kind === 'broken')
-        logger.warn('check script is broken', {
-          lab: this.deps.lab.id,
-          task: task.id,
-          detail: outcome.detail,
-        });
-      const at = new Date();
-      const reason = outcome.passed ? undefined : outcome.reason;
-      let completedNow = false;
-      try {
-        completedNow = store.recordAttempt({
-          learnerId,
-          labId: this.deps.lab.id,
-          taskId: task.id,
-          passed: outcome.passed,
-          reason,
-          trigger,
-          durationMs: outcome.durationMs,
-          at,
-        });
-      } catch (err) {
-        logger.error('could not record a check attempt', err, {
-          lab: this.deps.lab.id,
-          task: task.id,
-        });
-        return false;
-      }
-      const after: TaskStatus = outcome.passed
-        ? {
-            id: task.id,
-            state: 'passed',
-            checkedAt: at.toISOString(),
-            completedAt: at.toISOString(),
-          }
-        : {
-            id: task.id,
-            state: 'failing',
-            checkedAt: at.toISOString(),
-            ...(reason ? { reason } : {}),
-          };
-      this.deps.tasks.set(task.id, after);
-      const base = {
+  }
+
+  /** Records one check's outcome, publishes it, and tells the pages when it changed or was asked for. */
+  private record(task: LabTask, outcome: TimedOutcome, trigger: CheckTrigger): void {
+    const { store, logger, learnerId } = this.deps;
+    const before = this.deps.tasks.get(task.id);
+    // A round that started earlier must not undo what a later one found complete.
+    if (before?.state === 'passed') return;
+    if (outcome.kind === 'broken')
+      logger.warn('check script is broken', {
+        lab: this.deps.lab.id,
+        task: task.id,
+        detail: outcome.detail,
+      });
+    const at = new Date();
+    const reason = outcome.passed ? undefined : outcome.reason;
+    let completedNow = false;
+    try {
+      completedNow = store.recordAttempt({
         learnerId,
         labId: this.deps.lab.id,
         taskId: task.id,
-        at: at.toISOString(),
-      };
-      this.deps.bus.publish({
-        ...base,
-        kind: 'check-attempt',
         passed: outcome.passed,
+        reason,
         trigger,
         durationMs: outcome.durationMs,
-        ...(reason ? { reason } : {}),
+        at,
       });
-      if (completedNow) this.deps.bus.publish({ ...base, kind: 'task-completed' });
-      if (statusChanged(before, after)) {
-        this.deps.marker(outcome.passed ? `✓ ${task.id}` : `✗ ${task.id}: ${reason ?? ''}`);
-      }
-      if (statusChanged(before, after) || trigger === 'click') {
-        this.deps.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
-      }
+    } catch (err) {
+      logger.error('could not record a check attempt', err, {
+        lab: this.deps.lab.id,
+        task: task.id,
+      });
+      return;
     }
-    return true;
+    const after: TaskStatus = outcome.passed
+      ? { id: task.id, state: 'passed', checkedAt: at.toISOString(), completedAt: at.toISOString() }
+      : {
+          id: task.id,
+          state: 'failing',
+          checkedAt: at.toISOString(),
+          ...(reason ? { reason } : {}),
+        };
+    this.deps.tasks.set(task.id, after);
+    const base = { learnerId, labId: this.deps.lab.id, taskId: task.id, at: at.toISOString() };
+    this.deps.bus.publish({
+      ...base,
+      kind: 'check-attempt',
+      passed: outcome.passed,
+      trigger,
+      durationMs: outcome.durationMs,
+      ...(reason ? { reason } : {}),
+    });
+    if (completedNow) this.deps.bus.publish({ ...base, kind: 'task-completed' });
+    if (statusChanged(before, after)) {
+      this.deps.marker(outcome.passed ? `✓ ${task.id}` : `✗ ${task.id}: ${reason ?? ''}`);
+    }
+    if (statusChanged(before, after) || trigger === 'click') {
+      this.deps.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
+    }
   }
 
   /** Polls while `want` (a page is open on a ready sandbox); stops them otherwise. */

@@ -59,20 +59,24 @@ class ProviderWithScriptedChecks implements SandboxProvider {
     const base = { stderr: '', truncated: false, timedOut: false, durationMs: 1 };
     if (req.cmd[0] === 'sh') return { ...base, exitCode: 0, stdout: 'ready\n' }; // readiness probe
     if (req.cmd[3] === 'slipway-checks') {
-      // A round of several checks waits for the gate, when there is one; a single check does not.
-      if (req.cmd.length > 7) await this.gate;
-      return { ...base, exitCode: 0, stdout: this.batch(req.cmd) };
+      // The first check's output comes at once; the rest of a round of several checks waits
+      // for the gate, when there is one.
+      const parts = this.batch(req.cmd);
+      req.onStdout?.(parts[0]!);
+      if (parts.length > 2) await this.gate;
+      req.onStdout?.(parts.join(''));
+      return { ...base, exitCode: 0, stdout: parts.join('') };
     }
     if (req.cmd[0] === 'bash') return { ...base, exitCode: this.setupExit, stdout: '' }; // lab setup
     const script = req.cmd.at(-1) ?? '';
     for (const [key, r] of this.results) if (script.endsWith(key)) return { ...base, ...r };
     return { ...base, exitCode: 1, stdout: 'not scripted' };
   }
-  /** A batch's output in its format, each check's result looked up like a single run's. */
-  private batch(cmd: string[]): string {
+  /** A batch's output in its format, one part per check and the end marker. */
+  private batch(cmd: string[]): string[] {
     const nonce = /@@slipway-[0-9a-f]+/.exec(cmd[2]!)![0];
     const pairs = cmd.slice(5);
-    let out = '';
+    const out: string[] = [];
     for (let i = 0; i * 2 < pairs.length; i++) {
       const script = pairs[i * 2 + 1]!;
       const r = [...this.results].find(([key]) => script.endsWith(key))?.[1] ?? {
@@ -80,9 +84,11 @@ class ProviderWithScriptedChecks implements SandboxProvider {
         stdout: 'not scripted',
       };
       this.execs.push(['check', script]);
-      out += `\n${nonce} ${i} ${r.exitCode} 1.0 1.001\n${r.stdout}\n${nonce} ${i} err\n`;
+      out.push(
+        `\n${nonce} ${i} ${r.exitCode} 1.0 1.001\n${r.stdout}\n${nonce} ${i} err\n\n${nonce} ${i} done\n`,
+      );
     }
-    return `${out}\n${nonce} end\n`;
+    return [...out, `\n${nonce} end\n`];
   }
   async openTerminal(): Promise<never> {
     throw new Error('no terminals here');
@@ -255,6 +261,34 @@ describe('LabSession', () => {
     expect(roundDone).toBe(false);
     open();
     await round;
+  });
+
+  it("sends the current task's result before the rest of its round has run, in one exec", async () => {
+    const { session, provider, seen } = setup();
+    provider.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
+    await session.start();
+    await settle(session);
+    let open = () => {};
+    provider.gate = new Promise((r) => {
+      open = r;
+    });
+    const execsBefore = provider.execs.filter((c) => c[3] === 'slipway-checks').length;
+    const before = seen.length;
+    let roundDone = false;
+    const round = session.runChecks('click').then(() => {
+      roundDone = true;
+    });
+    const clicked = () => seen.slice(before).filter((m) => m.type === 'task');
+    for (let i = 0; i < 100 && clicked().length === 0; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(clicked()).toMatchObject([
+      { task: { id: 'one', state: 'failing', reason: 'not yet' }, trigger: 'click' },
+    ]);
+    expect(roundDone).toBe(false);
+    open();
+    await round;
+    expect(clicked().map((m) => (m.type === 'task' ? m.task.id : ''))).toEqual(['one', 'two']);
+    expect(provider.execs.filter((c) => c[3] === 'slipway-checks').length - execsBefore).toBe(1);
   });
 
   it('turns a dead sandbox into a clear message, then starts a fresh one on demand', async () => {

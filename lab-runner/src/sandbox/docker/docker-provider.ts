@@ -315,7 +315,7 @@ export class DockerSandboxProvider implements SandboxProvider {
     )) as Duplex;
 
     const limit = req.maxOutputBytes ?? 64 * 1024;
-    const stdout = new CappedSink(limit);
+    const stdout = new CappedSink(limit, req.onStdout);
     const stderr = new CappedSink(limit);
     const demux = new DockerDemuxer(stdout, stderr);
     let timedOut = false;

@@ -6,10 +6,13 @@ export class CappedSink extends Writable {
   private kept = 0;
   dropped = 0;
   private readonly limit: number;
+  private readonly onKept: ((soFar: string) => void) | undefined;
 
-  constructor(limit: number) {
+  /** `onKept` hears the text kept so far each time more is kept. */
+  constructor(limit: number, onKept?: (soFar: string) => void) {
     super();
     this.limit = limit;
+    this.onKept = onKept;
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
@@ -20,6 +23,7 @@ export class CappedSink extends Writable {
       this.kept += part.length;
     }
     this.dropped += Math.max(0, chunk.length - Math.max(0, room));
+    if (room > 0) this.onKept?.(this.text());
     done();
   }
 
