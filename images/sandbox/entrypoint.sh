@@ -38,6 +38,12 @@ fi
 # The learner's shell (under dtach) keeps its socket here.
 mkdir -p /run/slipway/tty
 
+# The engine's Go daemons (dockerd, containerd, a shim per container) collect garbage sooner:
+# with containerd's CRI plugin off too, an idle sandbox holds ~45 MiB of anonymous memory
+# instead of ~56, and an inner `docker run` costs no measurable extra CPU (GOGC=25 saved
+# 3 MiB more but cost ~15% more CPU per container started).
+export GOGC=50
+
 if [ "${SLIPWAY_ISOLATION:-userns}" = rootless ]; then
   # The learner is not root here: their engine runs as them through RootlessKit (its own user
   # namespace, slirp4netns networking), with its data on the sandbox's /var/lib/docker volume.
@@ -49,7 +55,7 @@ if [ "${SLIPWAY_ISOLATION:-userns}" = rootless ]; then
   cp /etc/docker/daemon.json /root/.config/docker/daemon.json
   chown learner: /root/.config/docker/daemon.json
   # shellcheck disable=SC2086
-  su learner -s /bin/bash -c "export XDG_RUNTIME_DIR=/run/user/1000 HOME=/root; exec /usr/share/docker.io/contrib/dockerd-rootless.sh --data-root /var/lib/docker/rootless ${SLIPWAY_DOCKERD_ARGS:-}" \
+  su learner -s /bin/bash -c "export XDG_RUNTIME_DIR=/run/user/1000 HOME=/root GOGC=$GOGC; exec /usr/share/docker.io/contrib/dockerd-rootless.sh --data-root /var/lib/docker/rootless ${SLIPWAY_DOCKERD_ARGS:-}" \
     >/var/log/dockerd.log 2>&1 &
   dockerd_pid=$!
   for _ in $(seq 1 400); do

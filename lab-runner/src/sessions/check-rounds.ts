@@ -40,8 +40,8 @@ export interface CheckRoundsDeps {
 const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
 
 /**
- * The checks of one learner's lab: after a command, on Check, at start and on a poll while a
- * page is open. Overlapping requests coalesce into one rerun; every result is recorded,
+ * The checks of one learner's lab: after a command, on Check (the current task), at start
+ * and on a poll while a page is open. Overlapping requests coalesce into one rerun; every result is recorded,
  * published to the instructor's view and, when it changed (or was asked for), sent to pages.
  */
 export class CheckRounds {
@@ -70,17 +70,16 @@ export class CheckRounds {
     const sandbox = this.deps.sandbox();
     if (!sandbox) return Promise.resolve();
     if (this.checking) {
-      if (this.rerun === undefined || triggerRank[trigger] > triggerRank[this.rerun])
-        this.rerun = trigger;
       // The task the learner is on does not wait behind a round already under way.
-      const current = this.deps.lab.tasks.find(
-        (t) => this.deps.tasks.get(t.id)?.state !== 'passed',
-      );
+      const current = this.currentTask();
       if (trigger !== 'poll' && current && !this.quickCheck) {
         this.quickCheck = this.checkGroup(sandbox, [current], trigger).finally(() => {
           this.quickCheck = undefined;
         });
+        if (trigger === 'click') return this.checking; // a click asks about that task only
       }
+      if (this.rerun === undefined || triggerRank[trigger] > triggerRank[this.rerun])
+        this.rerun = trigger;
       return this.checking;
     }
     this.lastCheckAt = Date.now();
@@ -93,16 +92,23 @@ export class CheckRounds {
     return this.checking;
   }
 
+  /** The task the learner is on: the first one not yet passed. */
+  private currentTask(): LabTask | undefined {
+    return this.deps.lab.tasks.find((t) => this.deps.tasks.get(t.id)?.state !== 'passed');
+  }
+
   /**
-   * Checks every unfinished task in one exec. The task the learner is on (the first
-   * unfinished one) runs first and its result is recorded and sent as soon as it is known, so
-   * after Enter or Check the learner does not wait for the rest of the round.
+   * Checks every unfinished task in one exec; Check (a click) asks about the current task
+   * only, and polls and finished commands catch the others. The current task runs first and
+   * its result is recorded and sent as soon as it is known, so after Enter the learner does
+   * not wait for the rest of the round.
    */
   private async checkAll(sandbox: ReadySandbox, trigger: CheckTrigger): Promise<void> {
     const pending = this.deps.lab.tasks.filter(
       (t) => this.deps.tasks.get(t.id)?.state !== 'passed',
     );
-    if (pending.length > 0) await this.checkGroup(sandbox, pending, trigger);
+    const targets = trigger === 'click' ? pending.slice(0, 1) : pending;
+    if (targets.length > 0) await this.checkGroup(sandbox, targets, trigger);
   }
 
   /** Runs these tasks' checks in one exec, recording each as it ends; false if they could not run. */

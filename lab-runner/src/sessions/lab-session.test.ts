@@ -228,15 +228,18 @@ describe('LabSession', () => {
     expect(store.attemptCount('L1', 'lab', 'one')).toBe(1);
   });
 
-  it('announces a click result even when nothing changed', async () => {
-    const { session, provider, seen } = setup();
-    provider.results.set('check-two', { exitCode: 1, stdout: 'still no' });
+  it('answers a click about the current task only, even when nothing changed', async () => {
+    const { session, provider, seen, store } = setup();
+    provider.results.set('check-one', { exitCode: 1, stdout: 'still no' });
     await session.start();
     await settle(session);
     const before = seen.length;
+    const attemptsOfTwo = store.attemptCount('L1', 'lab', 'two');
     await session.runChecks('click');
     const clicks = seen.slice(before).filter((m) => m.type === 'task' && m.trigger === 'click');
-    expect(clicks.length).toBe(2);
+    expect(clicks).toMatchObject([{ task: { id: 'one', state: 'failing', reason: 'still no' } }]);
+    // The task after it was not checked (nor counted as an attempt) by the click.
+    expect(store.attemptCount('L1', 'lab', 'two')).toBe(attemptsOfTwo);
   });
 
   it('answers Check for the current task at once, even while a round is under way', async () => {
@@ -263,31 +266,33 @@ describe('LabSession', () => {
     await round;
   });
 
-  it("sends the current task's result before the rest of its round has run, in one exec", async () => {
-    const { session, provider, seen } = setup();
+  it("sends the current task's result before the rest of a command's round, in one exec", async () => {
+    const { session, provider, seen, store } = setup();
     provider.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
     await session.start();
     await settle(session);
+    provider.results.set('check-one', { exitCode: 1, stdout: 'still not' }); // a change to announce
     let open = () => {};
     provider.gate = new Promise((r) => {
       open = r;
     });
+    const twoBefore = store.attemptCount('L1', 'lab', 'two');
     const execsBefore = provider.execs.filter((c) => c[3] === 'slipway-checks').length;
     const before = seen.length;
     let roundDone = false;
-    const round = session.runChecks('click').then(() => {
+    const round = session.runChecks('command').then(() => {
       roundDone = true;
     });
     const clicked = () => seen.slice(before).filter((m) => m.type === 'task');
     for (let i = 0; i < 100 && clicked().length === 0; i++)
       await new Promise((r) => setTimeout(r, 5));
     expect(clicked()).toMatchObject([
-      { task: { id: 'one', state: 'failing', reason: 'not yet' }, trigger: 'click' },
+      { task: { id: 'one', state: 'failing', reason: 'still not' }, trigger: 'command' },
     ]);
     expect(roundDone).toBe(false);
     open();
     await round;
-    expect(clicked().map((m) => (m.type === 'task' ? m.task.id : ''))).toEqual(['one', 'two']);
+    expect(store.attemptCount('L1', 'lab', 'two')).toBe(twoBefore + 1);
     expect(provider.execs.filter((c) => c[3] === 'slipway-checks').length - execsBefore).toBe(1);
   });
 
