@@ -64,6 +64,20 @@ describe('a batch of checks', () => {
     expect(existsSync(roundDir)).toBe(false);
   });
 
+  it('keeps at most the cap of each stream and goes on to the next check', () => {
+    const out = runLocally([
+      {
+        script: 'head -c 5000 /dev/zero | tr "\\0" x; head -c 3000 /dev/zero | tr "\\0" y >&2',
+        timeoutSeconds: 5,
+      },
+      { script: 'echo next', timeoutSeconds: 5 },
+    ]);
+    const runs = parseBatch(out, NONCE);
+    expect(runs.get(0)!.stdout).toBe('x'.repeat(1000));
+    expect(runs.get(0)!.stderr).toBe('y'.repeat(1000));
+    expect(runs.get(1)).toMatchObject({ exitCode: 0, stdout: 'next\n' });
+  });
+
   it('tells which checks have finished from the output so far', () => {
     const out = runLocally([
       { script: 'echo one; echo warn >&2', timeoutSeconds: 5 },

@@ -12,11 +12,14 @@ import type { CheckRun } from './check-result.ts';
 
 /** The bash program of a batch; its arguments are: prelude, then time limit and script pairs. */
 export function batchProgram(nonce: string, killGraceSeconds: number, capBytes: number): string {
+  // Few processes per check (timeout and bash): starting one costs ~5 ms in a sandbox, and
+  // checks run every few seconds for every learner. Output is capped with bash's own read.
   return `set -u
-d=$(mktemp -d) || exit 3
+export LC_ALL=C
+d=\${TMPDIR:-/tmp}/slipway-checks.$$.$RANDOM
+mkdir -m 0700 "$d" "$d/engine" || exit 3
 trap 'rm -rf "$d"' EXIT
 export SLIPWAY_ROUND_DIR=$d/engine
-mkdir "$SLIPWAY_ROUND_DIR" || exit 3
 prelude=$1; shift
 i=0
 while [ $# -gt 1 ]; do
@@ -27,9 +30,9 @@ $script" >"$d/out" 2>"$d/err" </dev/null
   rc=$?
   t1=$EPOCHREALTIME
   printf '\\n%s %d %d %s %s\\n' ${nonce} "$i" "$rc" "$t0" "$t1"
-  head -c ${capBytes} "$d/out"
+  out=; IFS= read -r -d '' -N ${capBytes} out <"$d/out"; printf '%s' "$out"
   printf '\\n%s %d err\\n' ${nonce} "$i"
-  head -c ${capBytes} "$d/err"
+  out=; IFS= read -r -d '' -N ${capBytes} out <"$d/err"; printf '%s' "$out"
   printf '\\n%s %d done\\n' ${nonce} "$i"
   i=$((i+1))
 done
