@@ -52,7 +52,7 @@ export class CheckRounds {
   private commandTimer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
   /** The current task's own check, run beside a round that was already under way. */
-  private quickCheck: Promise<boolean> | undefined;
+  private quickCheck: Promise<void> | undefined;
   private rerun: CheckTrigger | undefined;
 
   constructor(deps: CheckRoundsDeps) {
@@ -111,12 +111,12 @@ export class CheckRounds {
     if (targets.length > 0) await this.checkGroup(sandbox, targets, trigger);
   }
 
-  /** Runs these tasks' checks in one exec, recording each as it ends; false if they could not run. */
+  /** Runs these tasks' checks in one exec, recording each as it ends. */
   private async checkGroup(
     sandbox: ReadySandbox,
     pending: readonly LabTask[],
     trigger: CheckTrigger,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const { checks, logger } = this.deps;
     try {
       await this.deps.work.track(() =>
@@ -124,12 +124,10 @@ export class CheckRounds {
           this.record(pending[i]!, outcome, trigger),
         ),
       );
-      return true;
     } catch (err) {
       const e = asSlipwayError(err);
       if (e.code === 'SANDBOX_GONE') this.deps.gone(sandbox.sessionId, 'it was removed');
       else logger.error('checks could not run', e, { lab: this.deps.lab.id });
-      return false;
     }
   }
 
