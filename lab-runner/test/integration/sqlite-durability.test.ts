@@ -10,9 +10,9 @@ const file = join(dir, 'slipway.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * Starts `n` writers on one SQLite file and, once every one of them is writing, kills them all
- * with SIGKILL after `ms`; returns the acks. The kill timer starts at readiness because starting
- * twenty Node processes on a busy 2-core machine can itself take seconds.
+ * Starts `n` writers on one SQLite file, lets them all write at once when every one is ready,
+ * and kills them all with SIGKILL `ms` later; returns the acks. Starting twenty Node processes
+ * on a busy 2-core machine can itself take seconds, so the writing window starts at readiness.
  */
 async function round(n: number, ms: number): Promise<string[]> {
   const acks: string[] = [];
@@ -25,7 +25,7 @@ async function round(n: number, ms: number): Promise<string[]> {
     const c = spawn(
       process.execPath,
       [join(import.meta.dirname, 'progress-writer.ts'), file, `${ms}-${i}`],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     let buf = '';
     c.stdout.on('data', (d: Buffer) => {
@@ -41,6 +41,7 @@ async function round(n: number, ms: number): Promise<string[]> {
     return c;
   });
   await Promise.race([readiness, new Promise((r) => setTimeout(r, 60_000))]);
+  for (const c of children) c.stdin.write('go\n');
   await new Promise((r) => setTimeout(r, ms));
   // A writer that died by itself (e.g. "database is locked" at open) is a bug, not a fault.
   expect(children.filter((c) => c.exitCode !== null).map((c) => c.exitCode)).toEqual([]);
