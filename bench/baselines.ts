@@ -69,6 +69,21 @@ export async function runThenExec(host: string, image: string, labels: string[])
   }
 }
 
+/** Removes the engine's image seeds (a cache; the runner rebuilds one on first use). */
+export async function removeImageSeeds(host: string): Promise<void> {
+  const { stdout } = await run('docker', [
+    '-H',
+    host,
+    'volume',
+    'ls',
+    '-q',
+    '--filter',
+    'label=slipway.kind=image-seed',
+  ]);
+  const seeds = stdout.split('\n').filter(Boolean);
+  if (seeds.length) await run('docker', ['-H', host, 'volume', 'rm', ...seeds]);
+}
+
 /** Round trips of one character through a bare WebSocket echo server on loopback: the floor. */
 export async function bareWebSocketEcho(keys: number): Promise<number[]> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });

@@ -13,7 +13,7 @@ import {
   DockerSandboxProvider,
   type SandboxIsolation,
 } from '../lab-runner/src/sandbox/docker/docker-provider.ts';
-import { waitUntilEngineReady } from '../lab-runner/src/sessions/readiness.ts';
+import { waitUntilEngineReady } from '../lab-runner/src/sandbox/readiness.ts';
 
 const root = join(import.meta.dirname, '..');
 const config = loadConfig(process.env, root);

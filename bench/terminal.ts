@@ -12,7 +12,13 @@ import { CheckRunner } from '../lab-runner/src/checks/check-runner.ts';
 import { loadCourseImages } from '../lab-runner/src/labs/course-images.ts';
 import { loadLabs } from '../lab-runner/src/labs/load-labs.ts';
 import { LabClient } from '../lab-runner/test/integration/ws-client.ts';
-import { bareWebSocketEcho, rawExecThroughput, rawExecTty, runThenExec } from './baselines.ts';
+import {
+  bareWebSocketEcho,
+  rawExecThroughput,
+  rawExecTty,
+  removeImageSeeds,
+  runThenExec,
+} from './baselines.ts';
 import { type BenchRow, budget, distribution, fmtDist, fmtMs, ratio, sleep } from './lib.ts';
 import { benchPlatform } from './platform.ts';
 
@@ -73,14 +79,19 @@ export async function terminalBench(o: TerminalBenchOptions): Promise<BenchRow[]
     baseline.push(await runThenExec(host, 'slipway/course-debian', labels));
   const base = distribution(baseline);
 
+  // Seeds are a cache of the engine (image-seeds.ts). Start without any, so the first Start
+  // shows what building one costs; the others start from it.
+  await removeImageSeeds(host);
   const colds: number[] = [];
+  let firstStart = 0;
   let client: LabClient | undefined;
   let cookie = '';
-  for (let i = 0; i < o.starts; i++) {
+  for (let i = 0; i <= o.starts; i++) {
     client?.close();
     cookie = await cold.newLearner(LAB);
     const s = await startToPrompt(cold.terminalUrl(LAB), cookie);
-    colds.push(s.ms);
+    if (i === 0) firstStart = s.ms;
+    else colds.push(s.ms);
     client = s.client;
   }
   const coldD = distribution(colds);
@@ -91,6 +102,32 @@ export async function terminalBench(o: TerminalBenchOptions): Promise<BenchRow[]
     ratio: ratio(coldD.p50, base.p50),
     budget: budget(coldD.p50, 2000, 'p50 ≤ 2 s'),
   });
+  add({
+    figure: 'Time to terminal, first start of a set of images on the engine (builds its seed)',
+    slipway: fmtMs(firstStart),
+    baseline: `\`docker run\` + \`docker exec\`: ${fmtMs(base.p50)} p50`,
+    ratio: ratio(firstStart, base.p50),
+  });
+  {
+    // The same Start with images loaded after the engine is up, as before seeds.
+    await using loading = await benchPlatform({
+      SLIPWAY_WARM_POOL: '0',
+      SLIPWAY_IMAGE_SEEDS: 'false',
+    });
+    const loads: number[] = [];
+    for (let i = 0; i < Math.min(o.starts, 3); i++) {
+      const s = await startToPrompt(loading.terminalUrl(LAB), await loading.newLearner(LAB));
+      s.client.close();
+      loads.push(s.ms);
+    }
+    const loadD = distribution(loads);
+    add({
+      figure: `Time to terminal, cold, images loaded after start (\`SLIPWAY_IMAGE_SEEDS=false\`, ${loads.length} learners)`,
+      slipway: fmtDist(loadD),
+      baseline: `seeded cold start above: ${fmtMs(coldD.p50)} p50`,
+      ratio: ratio(loadD.p50, coldD.p50),
+    });
+  }
 
   const sandbox = (await cold.provider.list({ lab: LAB })).find(
     (s) => s.labels.learner !== '~pool' && s.state === 'running',

@@ -17,6 +17,33 @@ BRIDGE_CIDR="${SLIPWAY_ENGINE_BRIDGE_CIDR:-10.200.0.1/24}"
 POOL="${SLIPWAY_ENGINE_POOL:-10.201.0.0/16}"
 LOG="${SLIPWAY_ENGINE_LOG:-/var/log/slipway-dockerd.log}"
 PIDFILE="$(dirname "$SOCK")/dockerd.pid"
+STORE="${SLIPWAY_ENGINE_STORE:-xfs}"
+STORE_FILE="${SLIPWAY_ENGINE_STORE_FILE:-/var/lib/slipway/engine-store.xfs}"
+
+# New sandboxes start from a copy of a prepared engine store holding their lab's images (the
+# runner's image seeds). On XFS with reflink that copy shares blocks with the seed: ~0.2 s
+# and no data written, instead of ~100 MB written per sandbox (1-3 s on this ext4 disk).
+# So the data root lives on an XFS file system in a sparse file, unless it is already a
+# mount point or already holds an engine's data (which stays where it is, copied in full).
+ensure_store() {
+  [ "$STORE" = xfs ] || return 0
+  mountpoint -q "$DATA" && return 0
+  if [ -n "$(ls -A "$DATA" 2>/dev/null)" ]; then
+    info "$DATA already holds data on its own file system: sandboxes are seeded by a full copy"
+    return 0
+  fi
+  command -v mkfs.xfs >/dev/null || { info "no mkfs.xfs: sandboxes are seeded by a full copy"; return 0; }
+  if [ ! -f "$STORE_FILE" ]; then
+    # Sparse: it takes disk only as it fills; at most 4/5 of the free space, at most 64 GiB.
+    local free_kib size_kib
+    free_kib=$(df --output=avail -k "$(dirname "$STORE_FILE")" | tail -1)
+    size_kib=$(( free_kib * 4 / 5 )); [ "$size_kib" -gt 67108864 ] && size_kib=67108864
+    step "Creating the engine store: XFS with reflink in $STORE_FILE ($(( size_kib / 1048576 )) GiB, sparse)"
+    truncate -s "${size_kib}K" "$STORE_FILE"
+    mkfs.xfs -q -m reflink=1 "$STORE_FILE" || { rm -f "$STORE_FILE"; info "mkfs.xfs failed: full copies"; return 0; }
+  fi
+  mount -o loop,discard "$STORE_FILE" "$DATA" || info "could not mount $STORE_FILE: sandboxes are seeded by a full copy"
+}
 
 answers() { docker -H "unix://$SOCK" version >/dev/null 2>&1; }
 # Rootless sandboxes (SLIPWAY_ISOLATION=rootless) open the TUN device as their unprivileged
@@ -38,6 +65,7 @@ else
   step "Starting the Slipway sandbox engine (userns-remap) at unix://$SOCK"
   rm -f "$PIDFILE"
   mkdir -p "$(dirname "$SOCK")" "$DATA" "$EXEC"
+  ensure_store
   # Its own bridge: with only --bip a second engine would take over docker0.
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge

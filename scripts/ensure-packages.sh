@@ -4,7 +4,8 @@
 #   ensure-packages.sh --test     plus what the tests need (Chromium, jq)
 source "$(dirname "$0")/lib.sh"
 
-want=(docker.io iptables debootstrap uidmap iproute2 curl ca-certificates)
+# xfsprogs: the engine's store is XFS with reflink (scripts/ensure-engine.sh)
+want=(docker.io iptables debootstrap uidmap iproute2 curl ca-certificates xfsprogs)
 # chromium for the browser tests; jq because unit tests run checklib.sh with the host's bash
 [ "${1:-}" = "--test" ] && want+=(chromium jq)
 

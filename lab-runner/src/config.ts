@@ -45,6 +45,12 @@ export const settings = [
     doc: 'Container of the classroom mirror (a registry of the course images) that sandboxes pull through; `none` for no mirror.',
   },
   {
+    env: 'SLIPWAY_IMAGE_SEEDS',
+    key: 'imageSeeds',
+    default: 'true',
+    doc: 'New sandboxes start from a copy of a prepared engine store holding their lab’s images (made once per set of images) instead of loading the images after start; `false` to always load.',
+  },
+  {
     env: 'SLIPWAY_SANDBOX_IMAGE',
     key: 'sandboxImage',
     default: 'slipway/sandbox:latest',
@@ -249,6 +255,7 @@ const configSchema = z.object({
     .string()
     .min(1)
     .transform((v) => (v === 'none' ? undefined : v)),
+  imageSeeds: boolish,
   sandboxImage: z.string().min(1),
   sandboxMemory: byteSize,
   sandboxPids: int(64, 100_000),

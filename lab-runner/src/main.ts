@@ -62,6 +62,8 @@ export async function startPlatform(
     instance: config.instance,
     isolation: config.isolation,
     mirrorContainer: config.mirrorContainer,
+    imageSeeds: config.imageSeeds,
+    logger,
   });
   await provider.ping().then(
     () => logger.info('sandbox engine answers', { socket: config.dockerSocket }),

@@ -68,6 +68,11 @@ export interface SandboxSpec {
   /** Extra flags for the inner dockerd (e.g. a registry mirror). */
   innerEngineArgs?: string[];
   /**
+   * Course images the inner engine should hold. A provider may put them in place before the
+   * engine starts (SandboxInfo.imagesSeeded); otherwise the caller loads them with loadImages.
+   */
+  images?: readonly CourseImage[];
+  /**
    * `open` (default): the sandbox reaches the outside network. `none`: its network has no
    * route out; the classroom mirror, previews and checks still reach it.
    */
@@ -92,6 +97,8 @@ export interface SandboxInfo {
   createdAt: Date;
   /** Set once the sandbox has stopped. */
   exit?: { code: number; oomKilled: boolean; error?: string };
+  /** From create(): the spec's images were in the inner engine's store before it started. */
+  imagesSeeded?: boolean;
 }
 
 export interface ExecRequest {

@@ -14,6 +14,7 @@ import {
   type TaskStatus,
 } from '../protocol/index.ts';
 import type { SandboxInfo, SandboxLimits, SandboxProvider } from '../sandbox/provider.ts';
+import { waitUntilEngineReady } from '../sandbox/readiness.ts';
 import { AsciicastRecorder, readCastTail } from '../terminal/asciicast.ts';
 import type { CommandMark } from '../terminal/command-marks.ts';
 import { ActivityClock } from './activity-clock.ts';
@@ -24,7 +25,6 @@ import type { LimitKind, LimitNotice } from './limit-policy.ts';
 import { ownedSandboxes } from './owned-sandboxes.ts';
 import { PlatformWork } from './platform-work.ts';
 import { provisionSandbox } from './provision.ts';
-import { waitUntilEngineReady } from './readiness.ts';
 import { replaySolutions } from './restore.ts';
 import { initialTaskStatuses } from './task-board.ts';
 import { TerminalHub } from './terminal-hub.ts';

@@ -9,7 +9,7 @@ import type {
   SandboxLimits,
   SandboxProvider,
 } from '../sandbox/provider.ts';
-import { waitUntilEngineReady } from './readiness.ts';
+import { waitUntilEngineReady } from '../sandbox/readiness.ts';
 
 export interface ProvisionSettings {
   sandboxImage: string;
@@ -45,7 +45,7 @@ export interface ProvisionHooks {
 
 /**
  * Creates a sandbox for a lab and makes it ready: inner engine answering, course images
- * loaded, the lab's setup run. On any failure the sandbox is destroyed before the error
+ * in it (seeded by the provider before start, or loaded after), the lab's setup run. On any failure the sandbox is destroyed before the error
  * reaches the caller, so a failed start leaves nothing behind.
  */
 export async function provisionSandbox(
@@ -67,6 +67,7 @@ export async function provisionSandbox(
         cpus: lab.sandbox.cpus ?? settings.limits.cpus,
       },
       ...(settings.egress ? { egress: settings.egress } : {}),
+      images: lab.images,
     },
     { signal: hooks.signal },
   );
@@ -83,7 +84,7 @@ export async function provisionSandbox(
     signal: hooks.signal,
   });
 
-  if (lab.images.length > 0) {
+  if (lab.images.length > 0 && !info.imagesSeeded) {
     const names = lab.images.map((i) => (i.tags[0] ?? i.name).replace(/:latest$/, '')).join(', ');
     hooks.phase?.('loading-images', `Loading images (${names})…`);
     await provider.loadImages(info.id, lab.images, {

@@ -4,9 +4,9 @@ import type { Lab } from '../labs/load-labs.ts';
 import type { PoolStore } from '../progress/pool-store.ts';
 import type { ProgressStore } from '../progress/progress-store.ts';
 import type { SandboxProvider } from '../sandbox/provider.ts';
+import { waitUntilEngineReady } from '../sandbox/readiness.ts';
 import type { Admission } from './admission.ts';
 import { type ProvisionSettings, provisionSandbox } from './provision.ts';
-import { waitUntilEngineReady } from './readiness.ts';
 import { SHELL_EXEC, shellCommand } from './terminal-hub.ts';
 import { nextToFill, surplus } from './warm-pool-policy.ts';
 

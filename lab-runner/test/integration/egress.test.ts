@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import type { SandboxEgress, SandboxInfo } from '../../src/sandbox/provider.ts';
-import { waitUntilEngineReady } from '../../src/sessions/readiness.ts';
+import { waitUntilEngineReady } from '../../src/sandbox/readiness.ts';
 import { engineSocket, newInstance, sweep } from './engine.ts';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import type { SandboxInfo } from '../../src/sandbox/provider.ts';
-import { waitUntilEngineReady } from '../../src/sessions/readiness.ts';
+import { waitUntilEngineReady } from '../../src/sandbox/readiness.ts';
 import { engine, engineSocket, newInstance, sweep } from './engine.ts';
 
 /**

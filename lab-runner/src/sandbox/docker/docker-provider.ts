@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { slipwayError } from '../../errors/catalogue.ts';
+import type { Logger } from '../../errors/log.ts';
 import type { CourseImage } from '../../labs/course-images.ts';
 import { fromDockerLabels, labelFilters, toDockerLabels } from '../labels.ts';
 import {
@@ -24,6 +27,8 @@ import { delegateCgroups, type Remap, remapFromRootDir } from './cgroup-delegati
 import { engineCall, isGone, translateEngineError } from './engine-errors.ts';
 import { CappedSink, DockerDemuxer } from './exec-output.ts';
 import { imageLoadScript } from './image-load.ts';
+import { copyTree, ImageSeeds } from './image-seeds.ts';
+import { buildSeed } from './seed-builder.ts';
 
 export interface DockerProviderOptions {
   /** Path of the engine's unix socket. */
@@ -45,6 +50,13 @@ export interface DockerProviderOptions {
    * under RootlessKit, in one more user namespace (see the README's trust model).
    */
   isolation?: SandboxIsolation;
+  /**
+   * Whether a sandbox created with `images` starts from a copy of a prepared engine store
+   * holding them (image-seeds.ts) instead of loading them after start. Default true.
+   */
+  imageSeeds?: boolean;
+  /** Where the provider reports what it recovered from (a seed it could not use). */
+  logger?: Logger;
 }
 
 export type SandboxIsolation = 'userns' | 'rootless';
@@ -86,6 +98,14 @@ function call<T>(target: object, method: string, options: object): Promise<T> {
 /** How sandboxes' inner engines reach the classroom mirror on their own network. */
 const MIRROR_ALIAS = 'mirror';
 
+async function emptyFolder(path: string): Promise<void> {
+  for (const entry of await readdir(path))
+    await rm(join(path, entry), { recursive: true, force: true });
+}
+
+/** How long creating a sandbox may spend on its image seed, building it included. */
+const SEED_TIMEOUT_MS = 300_000;
+
 const names = (session: string) => ({
   container: `slipway-sbx-${session}`,
   network: `slipway-net-${session}`,
@@ -99,10 +119,21 @@ export class DockerSandboxProvider implements SandboxProvider {
   private remap: Promise<Remap | undefined> | undefined;
   private readonly opts: DockerProviderOptions;
 
+  private readonly seeds: ImageSeeds | undefined;
+
   constructor(opts: DockerProviderOptions) {
     this.opts = opts;
     this.docker = new Docker({ socketPath: opts.socketPath });
     this.callTimeoutMs = opts.callTimeoutMs ?? 30_000;
+    this.seeds =
+      opts.imageSeeds === false
+        ? undefined
+        : new ImageSeeds({
+            docker: this.docker,
+            variant: opts.isolation ?? 'userns',
+            build: (spec, signal) =>
+              buildSeed(this, spec, (sb, s) => this.volumePath(sb.labels.session, s), signal),
+          });
   }
 
   private get rootless(): boolean {
@@ -144,28 +175,38 @@ export class DockerSandboxProvider implements SandboxProvider {
         detail: `sandbox instance ${spec.labels.instance} is not ${this.opts.instance}`,
       });
     }
-    const signal = this.signal(opts, 60_000);
     const n = names(spec.labels.session);
+    // The first sandbox for a set of images builds its seed (a load, ~10 s; longer on a busy
+    // host), so seeding has a deadline of its own; the rest of create has 60 s after it.
+    let signal = this.signal(opts, SEED_TIMEOUT_MS);
     const remap = await this.userNamespaceRemap({ signal });
     try {
-      await engineCall('creating the sandbox network', () =>
-        this.docker.createNetwork({
-          Name: n.network,
-          Driver: 'bridge',
-          CheckDuplicate: true,
-          Internal: spec.egress === 'none',
-          Labels: toDockerLabels(spec.labels, 'network'),
-          abortSignal: signal,
-        } as Docker.NetworkCreateOptions),
-      );
-      const mirrorArgs = await this.attachMirror(n.network, signal);
-      await engineCall('creating the sandbox volume', () =>
-        this.docker.createVolume({
-          Name: n.volume,
-          Labels: toDockerLabels(spec.labels, 'volume'),
-          abortSignal: signal,
-        }),
-      );
+      const [mirrorArgs, imagesSeeded] = await Promise.all([
+        (async () => {
+          await engineCall('creating the sandbox network', () =>
+            this.docker.createNetwork({
+              Name: n.network,
+              Driver: 'bridge',
+              CheckDuplicate: true,
+              Internal: spec.egress === 'none',
+              Labels: toDockerLabels(spec.labels, 'network'),
+              abortSignal: signal,
+            } as Docker.NetworkCreateOptions),
+          );
+          return this.attachMirror(n.network, signal);
+        })(),
+        (async () => {
+          await engineCall('creating the sandbox volume', () =>
+            this.docker.createVolume({
+              Name: n.volume,
+              Labels: toDockerLabels(spec.labels, 'volume'),
+              abortSignal: signal,
+            }),
+          );
+          return this.seedVolume(spec, signal);
+        })(),
+      ]);
+      signal = this.signal(opts, 60_000);
       const container = await engineCall('creating the sandbox', () =>
         this.docker.createContainer({
           name: n.container,
@@ -216,11 +257,45 @@ export class DockerSandboxProvider implements SandboxProvider {
           }
         }
       }
-      return toInfo(inspected);
+      return { ...toInfo(inspected), imagesSeeded };
     } catch (err) {
       await this.destroy(n.container).catch(() => {});
       throw translateEngineError(err, 'creating the sandbox');
     }
+  }
+
+  /**
+   * Copies a seed of spec.images into the new sandbox's volume before its engine starts.
+   * False when there is none to copy or it could not be used: the images are then loaded
+   * after start, as without seeds, so a seed problem only costs time.
+   */
+  private async seedVolume(spec: SandboxSpec, signal: AbortSignal): Promise<boolean> {
+    if (!this.seeds || !spec.images?.length) return false;
+    let target: string | undefined;
+    try {
+      const store = await this.seeds.store(spec, signal);
+      target = await this.volumePath(spec.labels.session, signal);
+      await copyTree(store, target, signal);
+      return true;
+    } catch (err) {
+      signal.throwIfAborted();
+      this.opts.logger?.warn('image seed not used; the images are loaded after start', {
+        session: spec.labels.session,
+        error: err instanceof Error ? err.message : String(err),
+      });
+      if (target) await emptyFolder(target).catch(() => {});
+      return false;
+    }
+  }
+
+  /** Host path of a sandbox volume's data (the runner shares the engine's host). */
+  private async volumePath(session: string, signal: AbortSignal): Promise<string> {
+    const v = await engineCall('inspecting the sandbox volume', () =>
+      call<{ Mountpoint: string }>(this.docker.getVolume(names(session).volume), 'inspect', {
+        abortSignal: signal,
+      }),
+    );
+    return v.Mountpoint;
   }
 
   /** Connects the mirror to a sandbox network; returns the inner dockerd flags that use it. */

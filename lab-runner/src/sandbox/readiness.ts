@@ -1,5 +1,5 @@
 import { slipwayError } from '../errors/catalogue.ts';
-import type { SandboxProvider } from '../sandbox/provider.ts';
+import type { SandboxProvider } from './provider.ts';
 
 export interface WaitOptions {
   timeoutMs: number;
