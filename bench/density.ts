@@ -7,8 +7,11 @@
  * ends at the first step past echo p95 50 ms or check p95 1 s (or at the last step).
  */
 import { WebSocket } from 'ws';
+import { loadConfig } from '../lab-runner/src/config.ts';
+import { DockerSandboxProvider } from '../lab-runner/src/sandbox/docker/docker-provider.ts';
+import { RunnerProcess } from '../lab-runner/test/integration/runner-process.ts';
 import { type BenchRow, distribution, fmtDist, fmtMs, sleep } from './lib.ts';
-import { benchPlatform } from './platform.ts';
+import { ROOT } from './platform.ts';
 
 const LAB = 'first-containers';
 const ECHO_LIMIT_MS = 50;
@@ -120,10 +123,24 @@ export async function densityBench(o: {
   seconds: number;
   log: (s: string) => void;
 }): Promise<{ steps: DensityStep[]; rows: BenchRow[]; curve: string }> {
-  await using p = await benchPlatform({
-    SLIPWAY_WARM_POOL: '0',
-    SLIPWAY_MAX_SANDBOXES: String(Math.max(...o.steps) + 2),
+  // The platform runs in a process of its own, as `make up` runs it: the scripted learners
+  // stand for browsers on other machines and must not share its event loop.
+  const defaults = loadConfig({}, ROOT);
+  const runner = new RunnerProcess({
+    prefix: 'bench',
+    env: {
+      SLIPWAY_WARM_POOL: '0',
+      SLIPWAY_MAX_SANDBOXES: String(Math.max(...o.steps) + 2),
+      SLIPWAY_CHECK_INTERVAL_MS: String(defaults.checkIntervalMs),
+    },
   });
+  await using _runner = { [Symbol.asyncDispose]: () => runner.dispose() };
+  await runner.start();
+  const provider = new DockerSandboxProvider({
+    socketPath: defaults.dockerSocket,
+    instance: runner.instance,
+  });
+  const terminalUrl = `${runner.url.replace('http', 'ws')}/api/labs/${LAB}/terminal?cols=120&rows=30`;
   const learners: ScriptedLearner[] = [];
   const steps: DensityStep[] = [];
   try {
@@ -132,7 +149,7 @@ export async function densityBench(o: {
         // Starts go three at a time: a class arriving, not a stampede the queue would absorb.
         const batch = await Promise.all(
           Array.from({ length: Math.min(3, n - learners.length) }, async () => {
-            const l = new ScriptedLearner(p.terminalUrl(LAB), await p.newLearner(LAB));
+            const l = new ScriptedLearner(terminalUrl, await runner.newLearner(LAB));
             await l.prompt();
             return l;
           }),
@@ -143,11 +160,11 @@ export async function densityBench(o: {
       const echoes: number[] = [];
       const checks: number[] = [];
       await Promise.all(learners.map((l) => act(l, o.seconds, echoes, checks)));
-      const sandboxes = await p.provider.list({ lab: LAB });
+      const sandboxes = await provider.list({ lab: LAB });
       let mem = 0;
       let anon = 0;
       for (const s of sandboxes) {
-        const st = await p.provider.stats(s.id);
+        const st = await provider.stats(s.id);
         mem += st.memoryBytes;
         anon += st.anonBytes;
       }
