@@ -249,7 +249,15 @@ async function terminalMarks(browser: Browser, url: string): Promise<Required<Ma
     const stamped = (mark: keyof Marks) =>
       page.waitForFunction(`window.__bench.${mark} !== undefined`, undefined, { timeout: 60_000 });
     await page.goto(url, { waitUntil: 'commit' });
-    await page.locator(`[data-lab="${LAB}"] [data-testid="lab-start"]`).click({ timeout: 60_000 });
+    await page
+      .locator(`[data-lab="${LAB}"] [data-testid="lab-start"]`)
+      .click({ timeout: 60_000 })
+      .catch(async (err: Error) => {
+        // Say what the page showed instead of a Start button.
+        const status = page.locator(`[data-lab="${LAB}"] [data-testid="lab-status"]`);
+        const shown = await status.evaluate((el) => `${el.dataset.phase}: ${el.textContent}`);
+        throw new Error(`no Start button to click; the lab said "${shown.trim()}"`, { cause: err });
+      });
     await stamped('prompt');
     await page.keyboard.type('z'); // Start focuses the terminal once it is ready
     await stamped('echo');

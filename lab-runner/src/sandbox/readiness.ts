@@ -10,7 +10,8 @@ export interface WaitOptions {
 /** Reports the entrypoint's progress and, once it says ready, asks the inner engine itself. */
 const PROBE = `s=$(cat /run/slipway/state 2>/dev/null)
 case "$s" in
-  ready) if docker version >/dev/null 2>&1; then echo ready; else echo dockerd; fi ;;
+  ready) sock=\${DOCKER_HOST:-unix:///var/run/docker.sock}
+    if curl -sf --unix-socket "\${sock#unix://}" http://engine/_ping >/dev/null 2>&1; then echo ready; else echo dockerd; fi ;;
   *) echo "\${s:-starting}" ;;
 esac`;
 
@@ -55,7 +56,7 @@ export async function waitUntilEngineReady(
         reason: `its Docker engine failed (${last.slice(7).trim() || 'unknown'})`,
       });
     }
-    await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 50));
   }
   throw slipwayError('SANDBOX_START_FAILED', {
     reason: `${describe[last] ?? last} within ${Math.round(opts.timeoutMs / 1000)} s`,
