@@ -10,7 +10,9 @@ import type { SandboxSpec } from '../provider.ts';
 
 const run = promisify(execFile);
 
-export const SEED_KIND = 'image-seed';
+const SEED_KIND = 'image-seed';
+/** A seed's build is shared by every start waiting for it, so no one start's deadline cuts it. */
+const BUILD_TIMEOUT_MS = 300_000;
 const SEED_IMAGES_LABEL = 'slipway.seed.images';
 
 /** A stopped engine store holding some course images, ready to be copied; the caller disposes. */
@@ -61,10 +63,12 @@ export class ImageSeeds {
       .slice(0, 24);
     let p = this.pending.get(key);
     if (!p) {
-      p = this.ensure(key, ids, spec, signal).finally(() => this.pending.delete(key));
+      p = this.ensure(key, ids, spec, AbortSignal.timeout(BUILD_TIMEOUT_MS)).finally(() =>
+        this.pending.delete(key),
+      );
       this.pending.set(key, p);
     }
-    return p;
+    return untilAborted(p, signal);
   }
 
   private async ensure(
@@ -97,7 +101,7 @@ export class ImageSeeds {
       await copyTree(build.dataDir, tmp, signal);
       // Each engine makes its own ID when it first starts.
       await rm(join(tmp, 'engine-id'), { force: true });
-      await rename(tmp, store).catch(async (err: NodeJS.ErrnoException) => {
+      await rename(tmp, store).catch((err: NodeJS.ErrnoException) => {
         // Another runner finished the same seed first: use theirs.
         if (!existsSync(store)) throw err;
       });
@@ -135,6 +139,16 @@ export class ImageSeeds {
     const info = await this.deps.docker.getImage(name).inspect({ abortSignal: signal } as object);
     return info.Id;
   }
+}
+
+/** `p`, or the signal's reason if it aborts first (p itself goes on). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
