@@ -149,7 +149,7 @@ export async function densityBench(o: {
         // Starts go three at a time: a class arriving, not a stampede the queue would absorb.
         const batch = await Promise.all(
           Array.from({ length: Math.min(3, n - learners.length) }, async () => {
-            const l = new ScriptedLearner(terminalUrl, await runner.newLearner(LAB));
+            const l = new ScriptedLearner(terminalUrl, await runner.newLearner());
             await l.prompt();
             return l;
           }),

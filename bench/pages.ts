@@ -335,7 +335,12 @@ export async function pagesBench(opts: {
     // 2. Timing, against the platform with a warm pool of one sandbox of the lab.
     const instance = `bench-pages-${randomBytes(3).toString('hex')}`;
     const dataDir = fs.mkdtempSync(join(tmpdir(), 'slipway-bench-pages-'));
-    const env = { SLIPWAY_PORT: '0', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_INSTANCE: instance };
+    const env = {
+      SLIPWAY_PORT: '0',
+      SLIPWAY_PREVIEW_PORT: '0',
+      SLIPWAY_DATA_DIR: dataDir,
+      SLIPWAY_INSTANCE: instance,
+    };
     const config = loadConfig({ ...process.env, ...env, SLIPWAY_WARM_POOL: `${LAB}=1` }, root);
     const { dockerSocket: socketPath, mirrorContainer } = config;
     const provider = new DockerSandboxProvider({ socketPath, instance, mirrorContainer });

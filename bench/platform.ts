@@ -20,7 +20,7 @@ export interface BenchPlatform extends AsyncDisposable {
   /** Sandboxes the warm pool has reported ready since start. */
   poolReady(): number;
   /** A new learner's cookie (what a first page visit sets). */
-  newLearner(lab: string): Promise<string>;
+  newLearner(): Promise<string>;
   terminalUrl(lab: string, cols?: number, rows?: number): string;
 }
 
@@ -31,6 +31,7 @@ export async function benchPlatform(env: Record<string, string>): Promise<BenchP
     {
       ...process.env,
       SLIPWAY_PORT: '0',
+      SLIPWAY_PREVIEW_PORT: '0',
       SLIPWAY_DATA_DIR: dataDir,
       SLIPWAY_INSTANCE: instance,
       SLIPWAY_WARM_POOL: '0',
@@ -56,8 +57,8 @@ export async function benchPlatform(env: Record<string, string>): Promise<BenchP
     config,
     provider,
     poolReady: () => ready,
-    async newLearner(lab) {
-      const res = await fetch(`${platform.url}/api/labs/${lab}`);
+    async newLearner() {
+      const res = await fetch(`${platform.url}/api/learner`, { method: 'POST' });
       return res.headers.get('set-cookie')!.split(';')[0]!;
     },
     terminalUrl: (lab, cols = 120, rows = 30) =>

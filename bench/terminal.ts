@@ -88,7 +88,7 @@ export async function terminalBench(o: TerminalBenchOptions): Promise<BenchRow[]
   let cookie = '';
   for (let i = 0; i <= o.starts; i++) {
     client?.close();
-    cookie = await cold.newLearner(LAB);
+    cookie = await cold.newLearner();
     const s = await startToPrompt(cold.terminalUrl(LAB), cookie);
     if (i === 0) firstStart = s.ms;
     else colds.push(s.ms);
@@ -116,7 +116,7 @@ export async function terminalBench(o: TerminalBenchOptions): Promise<BenchRow[]
     });
     const loads: number[] = [];
     for (let i = 0; i < Math.min(o.starts, 3); i++) {
-      const s = await startToPrompt(loading.terminalUrl(LAB), await loading.newLearner(LAB));
+      const s = await startToPrompt(loading.terminalUrl(LAB), await loading.newLearner());
       s.client.close();
       loads.push(s.ms);
     }
@@ -279,7 +279,7 @@ export async function terminalBench(o: TerminalBenchOptions): Promise<BenchRow[]
   const warms: number[] = [];
   for (let i = 0; i < o.starts; i++) {
     while (warm.poolReady() < i + 1) await sleep(100);
-    const s = await startToPrompt(warm.terminalUrl(LAB), await warm.newLearner(LAB));
+    const s = await startToPrompt(warm.terminalUrl(LAB), await warm.newLearner());
     warms.push(s.ms);
     s.client.close();
   }

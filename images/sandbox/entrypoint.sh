@@ -36,7 +36,7 @@ else
   done
 fi
 
-# The learner's shell (under dtach) keeps its socket here.
+# The learner's shell (under slipway-tty) keeps its socket here.
 mkdir -p /run/slipway/tty
 
 # The engine's Go daemons (dockerd, containerd, a shim per container) collect garbage sooner:

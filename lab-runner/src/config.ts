@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isWildcardHost, normalizeOrigin } from './http/origins.ts';
 import { byteSize, formatProblems, friendlyParse } from './protocol/index.ts';
 import { parsePoolSetting } from './sessions/warm-pool-policy.ts';
 
@@ -19,6 +20,24 @@ export const settings = [
     key: 'port',
     default: '4321',
     doc: 'Port for the site, the API and the WebSockets.',
+  },
+  {
+    env: 'SLIPWAY_PUBLIC_ORIGIN',
+    key: 'publicOrigin',
+    default: '(the listen address)',
+    doc: 'The origin learners open, e.g. `https://course.example.org` behind a reverse proxy with TLS. Requests naming another host are refused; required when `SLIPWAY_HOST` is `0.0.0.0`.',
+  },
+  {
+    env: 'SLIPWAY_PREVIEW_PORT',
+    key: 'previewPort',
+    default: '4322',
+    doc: 'Port of the preview server: learners’ web apps are shown from this separate origin, never the site’s own.',
+  },
+  {
+    env: 'SLIPWAY_PREVIEW_ORIGIN',
+    key: 'previewOrigin',
+    default: '(site host, preview port)',
+    doc: 'The origin previews are served at, e.g. `https://preview.course.example.org` (a reverse proxy sends it to `SLIPWAY_PREVIEW_PORT`). Must differ from the site’s origin.',
   },
   {
     env: 'SLIPWAY_DATA_DIR',
@@ -234,7 +253,7 @@ export const settings = [
     env: 'SLIPWAY_ALLOWED_ORIGINS',
     key: 'allowedOrigins',
     default: '(none)',
-    doc: 'Extra origins, comma-separated, allowed to open lab WebSockets (the site’s own always is).',
+    doc: 'Further origins the site is also reached at, comma-separated (scheme, host and port); browsers on any other origin cannot open a lab socket or change anything.',
   },
 ] as const;
 
@@ -242,69 +261,103 @@ const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => ['true', '1', 'yes'].includes(v));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
-const configSchema = z.object({
-  host: z.string().min(1),
-  port: int(0, 65535),
-  dataDir: z.string().min(1),
-  dockerSocket: z.string().min(1),
-  instance: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,40}$/, { error: 'must be lowercase letters, digits and dashes' }),
-  mirrorContainer: z
-    .string()
-    .min(1)
-    .transform((v) => (v === 'none' ? undefined : v)),
-  imageSeeds: boolish,
-  sandboxImage: z.string().min(1),
-  sandboxMemory: byteSize,
-  sandboxPids: int(64, 100_000),
-  sandboxCpus: z.coerce.number().positive().max(64),
-  readyTimeoutMs: int(1000, 600_000),
-  setupTimeoutMs: int(1000, 1_800_000),
-  checkIntervalMs: int(250, 600_000),
-  checkOutputBytes: int(256, 1_048_576),
-  recordingMaxBytes: byteSize,
-  recordingRetentionDays: z.coerce.number().positive().max(3650),
-  stuckAfterMinutes: z.coerce.number().positive().max(1440),
-  stuckFailures: int(1, 1000),
-  contentDir: z.string().min(1),
-  reapIntervalMs: int(1000, 86_400_000),
-  reapGraceMs: int(0, 86_400_000),
-  sandboxEgress: z.enum(['open', 'none'], { error: 'must be "open" or "none"' }),
-  isolation: z.enum(['userns', 'rootless'], { error: 'must be "userns" or "rootless"' }),
-  maxSandboxes: z.union([z.literal('auto'), int(1, 100_000)], {
-    error: 'must be "auto" or a whole number from 1',
-  }),
-  sandboxDisk: byteSize,
-  limitSweepMs: int(200, 3_600_000),
-  warmPool: z.string().transform((v, ctx) => {
-    try {
-      return parsePoolSetting(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  }),
-  idleTimeoutMs: int(1000, 7 * 86_400_000),
-  idleWarningMs: int(0, 86_400_000),
-  sandboxLifetimeMs: int(1000, 30 * 86_400_000),
-  idleSweepMs: int(200, 3_600_000),
-  labsDir: z.string().min(1),
-  imagesDir: z.string().min(1),
-  siteDir: z.string().min(1),
-  cookieSecure: boolish,
-  secret: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
-  allowedOrigins: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .optional(),
+const originSetting = z.string().transform((v, ctx) => {
+  try {
+    return normalizeOrigin(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
 });
+
+const configSchema = z
+  .object({
+    host: z.string().min(1),
+    port: int(0, 65535),
+    publicOrigin: originSetting.optional(),
+    previewPort: int(0, 65535),
+    previewOrigin: originSetting.optional(),
+    dataDir: z.string().min(1),
+    dockerSocket: z.string().min(1),
+    instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, {
+      error: 'must be lowercase letters, digits and dashes',
+    }),
+    mirrorContainer: z
+      .string()
+      .min(1)
+      .transform((v) => (v === 'none' ? undefined : v)),
+    imageSeeds: boolish,
+    sandboxImage: z.string().min(1),
+    sandboxMemory: byteSize,
+    sandboxPids: int(64, 100_000),
+    sandboxCpus: z.coerce.number().positive().max(64),
+    readyTimeoutMs: int(1000, 600_000),
+    setupTimeoutMs: int(1000, 1_800_000),
+    checkIntervalMs: int(250, 600_000),
+    checkOutputBytes: int(256, 1_048_576),
+    recordingMaxBytes: byteSize,
+    recordingRetentionDays: z.coerce.number().positive().max(3650),
+    stuckAfterMinutes: z.coerce.number().positive().max(1440),
+    stuckFailures: int(1, 1000),
+    contentDir: z.string().min(1),
+    reapIntervalMs: int(1000, 86_400_000),
+    reapGraceMs: int(0, 86_400_000),
+    sandboxEgress: z.enum(['open', 'none'], { error: 'must be "open" or "none"' }),
+    isolation: z.enum(['userns', 'rootless'], { error: 'must be "userns" or "rootless"' }),
+    maxSandboxes: z.union([z.literal('auto'), int(1, 100_000)], {
+      error: 'must be "auto" or a whole number from 1',
+    }),
+    sandboxDisk: byteSize,
+    limitSweepMs: int(200, 3_600_000),
+    warmPool: z.string().transform((v, ctx) => {
+      try {
+        return parsePoolSetting(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+    idleTimeoutMs: int(1000, 7 * 86_400_000),
+    idleWarningMs: int(0, 86_400_000),
+    sandboxLifetimeMs: int(1000, 30 * 86_400_000),
+    idleSweepMs: int(200, 3_600_000),
+    labsDir: z.string().min(1),
+    imagesDir: z.string().min(1),
+    siteDir: z.string().min(1),
+    cookieSecure: boolish,
+    secret: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+    allowedOrigins: z
+      .string()
+      .transform((s, ctx) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+          .map((o) => {
+            try {
+              return normalizeOrigin(o);
+            } catch (err) {
+              ctx.addIssue({ code: 'custom', message: (err as Error).message });
+              return o;
+            }
+          }),
+      )
+      .optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (isWildcardHost(c.host) && !c.publicOrigin)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['publicOrigin'],
+        message: `is required when listening on every address (${c.host}): set it to the address learners open, e.g. http://192.0.2.10:${c.port}`,
+      });
+    if (c.previewOrigin && c.previewOrigin === c.publicOrigin)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['previewOrigin'],
+        message: 'must differ from SLIPWAY_PUBLIC_ORIGIN: previews need an origin of their own',
+      });
+  });
 
 export type Config = z.output<typeof configSchema>;
 

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,10 @@ import { type Config, loadConfig } from './config.ts';
 import { consoleLogger, type Logger } from './errors/log.ts';
 import { EventBus } from './events/event-bus.ts';
 import { Identity } from './http/identity.ts';
+import { type Origins, resolveOrigins } from './http/origins.ts';
 import { createPlatformServer } from './http/server.ts';
 import { LearnerCookies } from './identity/learner-cookie.ts';
+import { PreviewTokens } from './identity/preview-tokens.ts';
 import { loadOrCreateSecret } from './identity/secret.ts';
 import { loadCourseImages } from './labs/course-images.ts';
 import { loadLabs } from './labs/load-labs.ts';
@@ -32,7 +35,16 @@ import { poolTargets, unknownPoolLabs } from './sessions/warm-pool-policy.ts';
 
 export interface RunningPlatform {
   url: string;
+  /** Where learners' web apps are served (an origin of their own). */
+  previewUrl: string;
   close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
 }
 
 /** The composition root: config in, a listening platform out. Nothing else wires parts. */
@@ -140,7 +152,8 @@ export async function startPlatform(
     cookieSecure: config.cookieSecure,
   };
 
-  const { server, shutdown } = createPlatformServer({
+  let origins: Origins | undefined;
+  const { server, previewServer, shutdown } = createPlatformServer({
     classes,
     instructorApi,
     labs,
@@ -150,11 +163,30 @@ export async function startPlatform(
     store,
     logger,
     siteDir: config.siteDir,
-    allowedOrigins: config.allowedOrigins ?? [],
+    previewTokens: new PreviewTokens(secret),
+    origins: () => {
+      if (!origins) throw new Error('a request came in before the servers listened');
+      return origins;
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+  const sitePort = await listen(server, config.port, config.host);
+  const previewPort = await listen(previewServer, config.previewPort, config.host).catch(
+    async (err: NodeJS.ErrnoException) => {
+      await new Promise((r) => server.close(r));
+      throw err.code === 'EADDRINUSE'
+        ? new Error(
+            `the preview port ${config.previewPort} is already in use (set SLIPWAY_PREVIEW_PORT to use another)`,
+          )
+        : err;
+    },
+  );
+  origins = resolveOrigins({
+    listenHost: config.host,
+    sitePort,
+    previewPort,
+    publicOrigin: config.publicOrigin,
+    previewOrigin: config.previewOrigin,
+    extraOrigins: config.allowedOrigins,
   });
   const watching = new AbortController();
   void sessions.watch(provider, logger, watching.signal);
@@ -195,10 +227,10 @@ export async function startPlatform(
   const sweeper = setInterval(sweep, 6 * 3_600_000);
   sweeper.unref();
 
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${sitePort}`;
   return {
     url,
+    previewUrl: origins.previewFor.get(origins.site[0]!)!,
     async close() {
       watching.abort();
       clearInterval(sweeper);
@@ -224,7 +256,9 @@ if (import.meta.main) {
   }
   startPlatform(config, logger).then(
     (platform) => {
-      process.stdout.write(`\nSlipway is running at ${platform.url}\n\n`);
+      process.stdout.write(
+        `\nSlipway is running at ${platform.url}\n(learners' web previews are served from ${platform.previewUrl})\n\n`,
+      );
       const stop = (signal: string) => {
         logger.info('stopping', { signal });
         // Sandboxes keep running: the next start adopts them.

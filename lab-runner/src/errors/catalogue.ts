@@ -79,9 +79,20 @@ export const catalogue = {
   ),
   TOO_MANY_MESSAGES: learner(
     429,
-    () =>
-      'The lab connection is receiving messages faster than it can take them; some were dropped.',
-    'Paste less at once. If this keeps happening, reload the page.',
+    () => 'The lab connection received far more messages than it can take, without pause.',
+    'Reload the page. If you are writing a client, wait for the socket to drain.',
+  ),
+  INPUT_DROPPED: learner(
+    413,
+    (p) =>
+      `${p.count} characters you typed or pasted were dropped: the program in the terminal is not reading its input, and at most ${p.limit} can wait for it.`,
+    'Press Ctrl-C to stop the program, then paste again in smaller pieces (or copy a file in with a heredoc once the prompt is back).',
+  ),
+  INPUT_DISCARDED: learner(
+    200,
+    (p) =>
+      `Ctrl-C: ${p.count} characters you typed or pasted that the program had not read yet were thrown away.`,
+    'Nothing of it ran. Paste it again once the prompt is back, if you still want it.',
   ),
   MESSAGE_TOO_BIG: learner(
     413,
@@ -92,6 +103,11 @@ export const catalogue = {
     404,
     () => 'Your sandbox for this lab is not running, so there is nothing to preview.',
     'Start the lab on its lesson page, then reload this preview.',
+  ),
+  PREVIEW_SIGN_IN: learner(
+    401,
+    () => 'This preview has to be opened from its lab, by the learner whose sandbox it shows.',
+    'Press the preview button (or Reload in the preview pane) on the lesson page. A preview stops working when its sandbox is reset or replaced.',
   ),
   PREVIEW_UNREACHABLE: learner(
     502,
@@ -129,6 +145,16 @@ export const catalogue = {
     'Pick a learner from the class view.',
   ),
   NOT_FOUND: learner(404, () => 'There is nothing at this address.', 'Go back to the course.'),
+  BAD_PATH: learner(
+    400,
+    (p) => `This address is not valid: ${p.detail}.`,
+    'Check the link; a "%" in an address must be followed by two hex digits.',
+  ),
+  BAD_HOST: learner(
+    421,
+    (p) => `This server does not answer for the host name "${p.host}".`,
+    'Open Slipway at its own address. Operators: set SLIPWAY_PUBLIC_ORIGIN (and SLIPWAY_PREVIEW_ORIGIN) to the addresses learners use.',
+  ),
   METHOD_NOT_ALLOWED: learner(
     405,
     (p) => `${p.method} is not allowed here.`,

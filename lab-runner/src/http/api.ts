@@ -10,7 +10,7 @@ import type { SessionManager } from '../sessions/session-manager.ts';
 import type { Identity } from './identity.ts';
 import { handleInstructorApi, type InstructorApiDeps } from './instructor-api.ts';
 import { handleJoinApi } from './join-api.ts';
-import { originAllowed } from './origin.ts';
+import { type Origins, originAllowed } from './origins.ts';
 import { sendError, sendJson } from './responses.ts';
 
 export interface ApiDeps {
@@ -22,14 +22,21 @@ export interface ApiDeps {
   provider: SandboxProvider;
   identity: Identity;
   logger: Logger;
-  allowedOrigins: readonly string[];
+  /** Where the site and its previews are reached; known once the servers listen. */
+  origins: () => Origins;
 }
 
-/** What the sidebar and the course overview show: labs done (tasks) and lessons read. */
-export function progressSummary(deps: Pick<ApiDeps, 'labs' | 'store'>, learnerId: string) {
+/**
+ * What the sidebar and the course overview show: labs done (tasks) and lessons read. Someone
+ * who has not acted yet (no learner) has done nothing.
+ */
+export function progressSummary(
+  deps: Pick<ApiDeps, 'labs' | 'store'>,
+  learnerId: string | undefined,
+) {
   const done = new Map<string, Set<string>>();
   const lastCompletion = new Map<string, string>();
-  for (const c of deps.store.allCompletions(learnerId)) {
+  for (const c of learnerId ? deps.store.allCompletions(learnerId) : []) {
     if (!done.has(c.labId)) done.set(c.labId, new Set());
     done.get(c.labId)!.add(c.taskId);
     lastCompletion.set(c.labId, c.completedAt);
@@ -44,7 +51,8 @@ export function progressSummary(deps: Pick<ApiDeps, 'labs' | 'store'>, learnerId
     };
   }
   const lessons: Record<string, string> = {};
-  for (const v of deps.store.lessonViews(learnerId)) lessons[v.lessonId] = v.viewedAt;
+  for (const v of learnerId ? deps.store.lessonViews(learnerId) : [])
+    lessons[v.lessonId] = v.viewedAt;
   return { labs, lessons };
 }
 
@@ -69,7 +77,7 @@ export async function handleApi(
   const url = new URL(req.url ?? '/', 'http://x');
   if (!url.pathname.startsWith('/api/')) return false;
   try {
-    if (req.method !== 'GET' && !originAllowed(req, deps.allowedOrigins))
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req, deps.origins().site))
       throw slipwayError('FORBIDDEN_ORIGIN');
     if (url.pathname === '/api/health') {
       const engine = await deps.provider.ping({ timeoutMs: 3_000 }).then(
@@ -98,8 +106,15 @@ export async function handleApi(
     if (await handleInstructorApi(req, res, url.pathname, deps.instructorApi)) return true;
     if (await handleJoinApi(req, res, url.pathname, { ...deps, bus: deps.instructorApi.bus }))
       return true;
+    if (url.pathname === '/api/learner') {
+      if (req.method !== 'POST')
+        throw slipwayError('METHOD_NOT_ALLOWED', { method: req.method ?? '?' });
+      deps.identity.ensure(req, res);
+      sendJson(res, 200, { ok: true });
+      return true;
+    }
     if (url.pathname === '/api/progress' && req.method === 'GET') {
-      const learnerId = deps.identity.ensure(req, res);
+      const learnerId = deps.identity.read(req);
       sendJson(res, 200, progressSummary(deps, learnerId));
       return true;
     }
@@ -115,17 +130,29 @@ export async function handleApi(
     const m = LAB_ROUTE.exec(url.pathname);
     if (m) {
       const lab = findLab(deps.labs, decodeURIComponent(m[1]!));
-      const learnerId = deps.identity.ensure(req, res);
-      const session = deps.sessions.get(learnerId, lab);
+      const learnerId = deps.identity.read(req);
       if (m[2] === '/reset') {
         if (req.method !== 'POST')
           throw slipwayError('METHOD_NOT_ALLOWED', { method: req.method ?? '?' });
-        await session.reset();
+        // Someone with no learner yet has no sandbox to reset.
+        if (learnerId) await deps.sessions.get(learnerId, lab).reset();
         sendJson(res, 200, { ok: true });
         return true;
       }
       if (req.method !== 'GET')
         throw slipwayError('METHOD_NOT_ALLOWED', { method: req.method ?? '?' });
+      if (!learnerId) {
+        sendJson(res, 200, {
+          id: lab.id,
+          title: lab.title,
+          learner: false,
+          tasks: lab.tasks.map((t) => ({ id: t.id, title: t.title })),
+          progress: lab.tasks.map((t) => ({ id: t.id, state: 'pending' })),
+          sandbox: { state: 'none', exists: false },
+        });
+        return true;
+      }
+      const session = deps.sessions.get(learnerId, lab);
       const status = session.statusMessage();
       const existing = await ownedSandboxes(deps.provider, deps.store, learnerId, lab.id).catch(
         () => [],
@@ -133,6 +160,7 @@ export async function handleApi(
       sendJson(res, 200, {
         id: lab.id,
         title: lab.title,
+        learner: true,
         tasks: lab.tasks.map((t) => ({ id: t.id, title: t.title })),
         progress: session.taskStatuses(),
         sandbox: {

@@ -2,7 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LearnerCookies } from '../identity/learner-cookie.ts';
 import type { ProgressStore } from '../progress/progress-store.ts';
 
-/** Who is asking: the signed learner cookie, issued on first contact with the API. */
+/**
+ * Who is asking: the signed learner cookie. It is issued (and the learner stored) only when
+ * someone acts: opens a lab's terminal, joins a class, reads a lesson to its end. Looking
+ * around stores nothing, so cookieless requests cannot fill the database.
+ */
 export class Identity {
   private readonly cookies: LearnerCookies;
   private readonly store: ProgressStore;
@@ -18,7 +22,7 @@ export class Identity {
     return id !== undefined && this.store.learnerExists(id) ? id : undefined;
   }
 
-  /** The learner behind a request; a new one (with a Set-Cookie) when there is none. */
+  /** The learner behind a request, for an action; a new one (with a Set-Cookie) when there is none. */
   ensure(req: IncomingMessage, res: ServerResponse): string {
     const existing = this.cookies.read(req.headers.cookie);
     if (existing !== undefined) {

@@ -17,8 +17,8 @@ export async function handleJoinApi(
   deps: { classes: ClassStore; identity: Identity; bus: EventBus },
 ): Promise<boolean> {
   if (path === '/api/me' && req.method === 'GET') {
-    const learnerId = deps.identity.ensure(req, res);
-    sendJson(res, 200, { classes: deps.classes.classesOf(learnerId) });
+    const learnerId = deps.identity.read(req);
+    sendJson(res, 200, { classes: learnerId ? deps.classes.classesOf(learnerId) : [] });
     return true;
   }
   if (path === '/api/join' && req.method === 'POST') {

@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { type SlipwayError, slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
 import {
@@ -16,8 +16,16 @@ import { TokenBucket } from '../terminal/token-bucket.ts';
 const OUTPUT_BATCH_MS = 8;
 /** A chunk this large means bulk output (not an echo): batch what follows it. */
 const BULK_OUTPUT_CHARS = 1024;
-/** Messages a page may send: plenty for typing and pasting, not for a flood. */
-const INPUT_RATE = { perSecond: 200, burst: 400, dropLimit: 5000 };
+/**
+ * Messages a page may send: plenty for typing and pasting, not for a flood. Past the rate the
+ * socket is paused (TCP holds the rest back), so nothing is dropped. Only a client whose
+ * messages pile up even so (thousands already received while paused) is cut off.
+ */
+const INPUT_RATE = { perSecond: 200, burst: 400, backlogLimit: 20_000 };
+/** Messages waiting to be handled: the socket is paused at `pause` and resumed at `resume`. */
+const BACKLOG = { pause: 64, resume: 16 };
+/** Keystrokes the engine has not taken yet, past which a page's messages wait. */
+const INPUT_HIGH_WATER = 256 * 1024;
 
 export interface LabSocketDeps {
   logger: Logger;
@@ -77,6 +85,7 @@ export function serveLabSocket(
       if (data.length >= BULK_OUTPUT_CHARS) flushTimer = setTimeout(flush, OUTPUT_BATCH_MS);
     },
     error: sendError,
+    notice: (e) => send({ v: PROTOCOL_VERSION, type: 'notice', ...e.toLearner() }),
     // Pages that acknowledge what they showed are measured by that; others by the socket.
     pressure: () => batch.length + Math.max(acking ? unacked : 0, ws.bufferedAmount),
     takenOver: () => {
@@ -90,15 +99,45 @@ export function serveLabSocket(
   });
   session.start().catch(() => {}); // The session tells every subscriber why it failed.
 
+  // Messages are handled in order, at most INPUT_RATE a second, and keystrokes only while the
+  // sandbox takes them: past either, the socket stops being read, so TCP holds the sender
+  // back and nothing is dropped.
   const bucket = new TokenBucket(INPUT_RATE.perSecond, INPUT_RATE.burst, Date.now());
-  let dropped = 0;
-  ws.on('message', (raw, isBinary) => {
-    if (!bucket.take(Date.now())) {
-      // A flood of messages: drop them, and give up on a client that does not stop.
-      if (++dropped === 1) sendError(slipwayError('TOO_MANY_MESSAGES'));
-      if (dropped > INPUT_RATE.dropLimit) badMessage('too many messages per second');
-      return;
+  const backlog: Array<{ raw: RawData; isBinary: boolean }> = [];
+  let waiting = false;
+  let timer: NodeJS.Timeout | undefined;
+  const wait = (resume: (again: () => void) => void) => {
+    waiting = true;
+    resume(() => {
+      waiting = false;
+      timer = undefined;
+      drain();
+    });
+  };
+  const drain = () => {
+    while (backlog.length > 0 && ws.readyState === ws.OPEN) {
+      const ms = bucket.waitMs(Date.now());
+      if (ms > 0) return wait((again) => (timer = setTimeout(again, ms)));
+      if (session.terminal.inputBacklog() > INPUT_HIGH_WATER)
+        return wait((again) => session.terminal.onInputDrained(again));
+      bucket.take(Date.now());
+      const next = backlog.shift()!;
+      handle(next.raw, next.isBinary);
     }
+    if (ws.isPaused && backlog.length <= BACKLOG.resume) ws.resume();
+  };
+  ws.on('message', (raw, isBinary) => {
+    backlog.push({ raw, isBinary });
+    if (backlog.length >= BACKLOG.pause) ws.pause();
+    if (backlog.length > INPUT_RATE.backlogLimit) {
+      backlog.length = 0;
+      sendError(slipwayError('TOO_MANY_MESSAGES'));
+      return badMessage('too many messages without pause');
+    }
+    if (!waiting) drain();
+  });
+
+  function handle(raw: RawData, isBinary: boolean) {
     if (isBinary) return badMessage('binary frames are not accepted');
     let json: unknown;
     try {
@@ -142,7 +181,7 @@ export function serveLabSocket(
         session.terminal.relieve();
         return;
     }
-  });
+  }
 
   function badMessage(detail: string) {
     logger.warn('bad websocket message', { lab: session.lab.id, detail });
@@ -154,6 +193,7 @@ export function serveLabSocket(
 
   ws.on('close', () => {
     clearTimeout(flushTimer);
+    clearTimeout(timer);
     unsubscribe();
     detach();
   });

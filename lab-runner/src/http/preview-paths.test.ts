@@ -3,7 +3,7 @@ import {
   parsePreviewPath,
   rewriteLocation,
   rewriteSetCookie,
-  withoutLearnerCookie,
+  withoutSlipwayCookies,
 } from './preview-paths.ts';
 
 describe('parsePreviewPath', () => {
@@ -52,10 +52,17 @@ describe('rewriting responses', () => {
     expect(rewriteSetCookie('a=b', prefix)).toBe('a=b; Path=/preview/lab/3000/');
   });
 
-  it('never forwards the learner cookie', () => {
-    expect(withoutLearnerCookie('slipway_learner=abc.def; grafana_session=1')).toBe(
-      'grafana_session=1',
-    );
-    expect(withoutLearnerCookie('slipway_learner=abc.def')).toBeUndefined();
+  it('never forwards Slipway’s cookies to the app', () => {
+    expect(
+      withoutSlipwayCookies(
+        'slipway_learner=abc.def; grafana_session=1; slipway_preview_lab=x.y; slipway_instructor=z',
+      ),
+    ).toBe('grafana_session=1');
+    expect(withoutSlipwayCookies('slipway_learner=abc.def')).toBeUndefined();
+  });
+
+  it('never lets the app set a cookie with one of Slipway’s names', () => {
+    expect(rewriteSetCookie('slipway_learner=forged; Path=/', prefix)).toBeUndefined();
+    expect(rewriteSetCookie('SLIPWAY_preview_lab=x', prefix)).toBeUndefined();
   });
 });

@@ -1,5 +1,3 @@
-import { LEARNER_COOKIE } from '../identity/learner-cookie.ts';
-
 /** A request for a port inside a learner's sandbox: `/preview/<labId>/<port>/<path>`. */
 export interface PreviewTarget {
   labId: string;
@@ -44,8 +42,14 @@ export function rewriteLocation(location: string, prefix: string, upstream: stri
   return location;
 }
 
-/** Scopes the app's cookies to its preview path so they cannot shadow Slipway's. */
-export function rewriteSetCookie(cookie: string, prefix: string): string {
+/** Slipway's own cookies (the learner's, an instructor's, the preview grants) all start so. */
+const OURS = /^slipway/i;
+
+/**
+ * Scopes the app's cookies to its preview path; undefined for a cookie that would carry one of
+ * Slipway's names (the app may not set those).
+ */
+export function rewriteSetCookie(cookie: string, prefix: string): string | undefined {
   const parts = cookie.split(';').map((p) => p.trim());
   const rest = parts.slice(1).filter((p) => !/^path=/i.test(p) && !/^domain=/i.test(p));
   const path =
@@ -53,17 +57,18 @@ export function rewriteSetCookie(cookie: string, prefix: string): string {
       .slice(1)
       .find((p) => /^path=/i.test(p))
       ?.slice(5) ?? '/';
+  if (OURS.test(parts[0] ?? '')) return undefined;
   return [parts[0], ...rest, `Path=${prefix}${path.startsWith('/') ? path : `/${path}`}`].join(
     '; ',
   );
 }
 
-/** The learner's Slipway cookie is none of the previewed app's business. */
-export function withoutLearnerCookie(header: string | undefined): string | undefined {
+/** Slipway's cookies (the browser sends the site's too: cookies ignore ports) stay with Slipway. */
+export function withoutSlipwayCookies(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const kept = header
     .split(';')
     .map((p) => p.trim())
-    .filter((p) => p !== '' && !p.startsWith(`${LEARNER_COOKIE}=`));
+    .filter((p) => p !== '' && !OURS.test(p));
   return kept.length > 0 ? kept.join('; ') : undefined;
 }

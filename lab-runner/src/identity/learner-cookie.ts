@@ -53,6 +53,16 @@ export class LearnerCookies {
   }
 }
 
+/** Every value a Cookie header gives one name (a browser sends several for several paths). */
+export function cookieValues(header: string | undefined, name: string): string[] {
+  const out: string[] = [];
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) out.push(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
 export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!header) return out;

@@ -6,6 +6,22 @@ export * from './constants.ts';
 
 const v = z.literal(PROTOCOL_VERSION, { error: `protocol version must be ${PROTOCOL_VERSION}` });
 
+/** A terminal's columns or rows, as a page asks for them; past the limits they are clamped. */
+const dimensionError = { error: 'must be a whole number from 1 to 100000' };
+const dimension = z.int(dimensionError).min(1, dimensionError).max(100_000, dimensionError);
+
+/** `?cols=&rows=` of the terminal socket's URL: the same rules as the `resize` message. */
+export const terminalQuerySchema = z.strictObject({
+  cols: z.preprocess(
+    (s) => (typeof s === 'string' && /^\d{1,6}$/.test(s) ? Number(s) : s),
+    dimension.default(80),
+  ),
+  rows: z.preprocess(
+    (s) => (typeof s === 'string' && /^\d{1,6}$/.test(s) ? Number(s) : s),
+    dimension.default(24),
+  ),
+});
+
 export const clientMessageSchema = z.discriminatedUnion(
   'type',
   [
@@ -14,8 +30,8 @@ export const clientMessageSchema = z.discriminatedUnion(
       v,
       type: z.literal('resize'),
       // Whole numbers only; sizes past the limits are clamped, not rejected.
-      cols: z.int().min(1).max(100_000),
-      rows: z.int().min(1).max(100_000),
+      cols: dimension,
+      rows: dimension,
     }),
     z.strictObject({ v, type: z.literal('check') }),
     z.strictObject({ v, type: z.literal('hint'), taskId: slug }),
@@ -91,6 +107,17 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
     limits: z.array(
       z.strictObject({ kind: z.enum(['memory', 'pids', 'disk']), message: z.string() }),
     ),
+  }),
+  /**
+   * Something the learner should know that does not stop the lab (input that was dropped or
+   * thrown away by Ctrl-C); shown for a while beside the terminal.
+   */
+  z.strictObject({
+    v,
+    type: z.literal('notice'),
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().optional(),
   }),
   /** This lab was opened in another tab; this one stops receiving the terminal. */
   z.strictObject({ v, type: z.literal('taken-over'), message: z.string() }),

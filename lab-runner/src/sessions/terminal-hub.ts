@@ -12,6 +12,8 @@ import type { ReadySandbox } from './lab-session.ts';
 export interface TerminalView {
   output(text: string): void;
   error(e: SlipwayError): void;
+  /** Something about the learner's input they should know (it was dropped or thrown away). */
+  notice?(e: SlipwayError): void;
   /** Output sent but not yet shown; the shell is held back while any view has too much. */
   pressure?(): number;
   /** Another tab of the same learner took the terminal over. */
@@ -36,21 +38,29 @@ export interface TerminalHubDeps {
 }
 
 /**
- * The learner's login shell runs under dtach: it survives the runner (a restart, even a kill -9,
- * only ends the dtach client), and the next connection attaches to the same shell, with the
- * same processes. -A: attach, creating the shell if there is none; -n: only create it (a warm
- * pool prepares it before anyone attaches). -E: no detach key; -z: no suspend key; -r winch:
- * redraw by SIGWINCH.
+ * The learner's login shell runs under slipway-tty (images/sandbox/tty/): it survives the
+ * runner (a restart, even a kill -9, only ends the attached client), and the next connection
+ * attaches to the same shell, with the same processes; a large paste never stalls it and
+ * Ctrl-C always gets through. -A: attach, creating the shell if there is none; -n: only create
+ * it (a warm pool prepares it before anyone attaches). Attaching redraws by SIGWINCH.
  */
 export function shellCommand(mode: '-A' | '-n'): string[] {
-  return ['dtach', mode, '/run/slipway/tty/shell.sock', '-E', '-z', '-r', 'winch', 'bash', '-l'];
+  return ['slipway-tty', mode, '/run/slipway/tty/shell.sock', 'bash', '-l'];
 }
 /** Where and how the learner's shell runs; the same for a shell prepared in advance. */
 export const SHELL_EXEC = { env: { TERM: 'xterm-256color' }, workdir: '/root' };
 const SHELL = shellCommand('-A');
-const DTACH_CLEAR = '\u001b[H\u001b[J';
 const MAX_QUICK_RESPAWNS = 3;
-const MAX_PENDING_INPUT = 4096;
+/** Keystrokes kept while the shell is opening. */
+const MAX_PENDING_INPUT = 64 * 1024;
+/**
+ * Keystrokes the runner holds for the sandbox. Pages are held back well before this (see
+ * `inputBacklog`), and slipway-tty reads input as it comes, so this fills only when the engine
+ * stops taking it.
+ */
+const MAX_UNSENT_INPUT = 1024 * 1024;
+const INTERRUPT = '\u0003';
+const formatCount = (n: number) => n.toLocaleString('en-US');
 
 /**
  * The one shell of a learner's lab session. It outlives the pages that show it: tabs attach and
@@ -70,6 +80,7 @@ export class TerminalHub {
   private pressurePoll: NodeJS.Timeout | undefined;
   private size = { cols: 80, rows: 24 };
   private quickExits = 0;
+  private readonly drainWaiters = new Set<() => void>();
 
   constructor(deps: TerminalHubDeps) {
     this.deps = deps;
@@ -126,20 +137,22 @@ export class TerminalHub {
     void this.redraw(t).catch(() => {});
     const decoder = new OutputDecoder();
     const marks = new CommandMarkExtractor();
-    // dtach clears the screen when it attaches; the screen kept here is better than nothing.
-    let first = true;
     t.stream.on('data', (chunk: Buffer) => {
-      let text = decoder.push(chunk);
-      if (first && text) {
-        first = false;
-        if (text.startsWith(DTACH_CLEAR)) text = text.slice(DTACH_CLEAR.length);
-      }
-      const r = marks.push(text);
+      const r = marks.push(decoder.push(chunk));
       for (const m of r.marks) this.deps.onCommand(m);
+      for (const n of r.notices) {
+        if (n.dropped > 0) this.inputDropped(n.dropped, '1 MiB');
+        if (n.discarded > 0) {
+          const e = slipwayError('INPUT_DISCARDED', { count: formatCount(n.discarded) });
+          for (const v of this.views) v.notice?.(e);
+        }
+      }
       if (r.text) this.emit(r.text);
     });
     t.stream.on('error', () => {});
+    t.stream.on('drain', () => this.inputDrained());
     t.stream.once('close', () => {
+      this.inputDrained();
       if (this.terminal !== t) return;
       this.terminal = undefined;
       void this.ended(sandbox, Date.now() - started);
@@ -199,6 +212,7 @@ export class TerminalHub {
     this.terminal = undefined;
     this.sandbox = undefined;
     this.pending = '';
+    this.inputDrained();
     if (t) await Promise.resolve(t[Symbol.asyncDispose]()).catch(() => {});
     await this.recorder?.close();
     this.recorder = undefined;
@@ -227,10 +241,45 @@ export class TerminalHub {
     };
   }
 
-  /** Keystrokes; kept briefly while the shell is opening. */
+  /**
+   * Keystrokes; kept briefly while the shell is opening. Input that cannot be kept is dropped,
+   * and the learner is told each time, with how much.
+   */
   write(data: string): void {
-    if (this.terminal) this.terminal.stream.write(data);
-    else if (this.sandbox) this.pending = (this.pending + data).slice(-MAX_PENDING_INPUT);
+    const t = this.terminal;
+    if (t) {
+      // Ctrl-C always goes through: slipway-tty throws away what is queued before it.
+      if (t.stream.writableLength + data.length > MAX_UNSENT_INPUT && !data.includes(INTERRUPT))
+        this.inputDropped(data.length, '1 MiB');
+      else t.stream.write(data);
+    } else if (this.sandbox) {
+      const all = this.pending + data;
+      this.pending = all.slice(-MAX_PENDING_INPUT);
+      if (all.length > this.pending.length)
+        this.inputDropped(all.length - this.pending.length, '64 KiB');
+    }
+  }
+
+  /** Keystrokes written but not yet taken by the engine; a page is held back while it is high. */
+  inputBacklog(): number {
+    return this.terminal?.stream.writableLength ?? 0;
+  }
+
+  /** Calls `fn` once the input backlog has drained (or the shell it was for is gone). */
+  onInputDrained(fn: () => void): void {
+    if (this.inputBacklog() === 0) fn();
+    else this.drainWaiters.add(fn);
+  }
+
+  private inputDrained(): void {
+    const waiters = [...this.drainWaiters];
+    this.drainWaiters.clear();
+    for (const fn of waiters) fn();
+  }
+
+  private inputDropped(count: number, limit: string): void {
+    const e = slipwayError('INPUT_DROPPED', { count: formatCount(count), limit });
+    for (const v of this.views) v.notice?.(e);
   }
 
   resize(cols: number, rows: number): void {
@@ -242,9 +291,9 @@ export class TerminalHub {
   }
 
   /**
-   * Makes the program in the foreground redraw (bash its prompt, vim its screen). dtach asks
-   * for that when a client attaches, but nothing is redrawn while a stale client is still
-   * attached (an engine restart leaves one behind); a real size change always is.
+   * Makes the program in the foreground redraw (bash its prompt, vim its screen). slipway-tty
+   * sends SIGWINCH when a client attaches; a real size change as well makes sure of it for
+   * programs that redraw only when the size changed.
    */
   private async redraw(t: Terminal): Promise<void> {
     const { cols, rows } = this.size;

@@ -47,3 +47,21 @@ describe('CommandMarkExtractor', () => {
     expect(r.text.length).toBeGreaterThan(9000);
   });
 });
+
+describe('input notices from slipway-tty', () => {
+  it('are taken out of the output, even split, and other OSC escapes pass through', () => {
+    const whole = 'a\u001b]6974;dropped=12;discarded=3400\u0007b\u001b]6971;title\u0007c';
+    for (let cut = 1; cut < whole.length; cut++) {
+      const x = new CommandMarkExtractor();
+      const one = x.push(whole.slice(0, cut));
+      const two = x.push(whole.slice(cut));
+      expect(one.text + two.text).toBe('ab\u001b]6971;title\u0007c');
+      expect([...one.notices, ...two.notices]).toEqual([{ dropped: 12, discarded: 3400 }]);
+    }
+  });
+
+  it('ignores a notice that does not have our shape', () => {
+    const r = new CommandMarkExtractor().push('\u001b]6974;rm -rf /\u0007ok');
+    expect(r).toEqual({ text: 'ok', marks: [], notices: [] });
+  });
+});

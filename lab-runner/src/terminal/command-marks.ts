@@ -1,7 +1,10 @@
 /**
- * The sandbox's bash reports each finished command as an OSC escape,
- * `ESC ] 6973 ; <base64 of "exit TAB startMicros TAB command"> BEL` (see images/sandbox/bashrc).
- * This splits them out of the output stream, even when a mark arrives in pieces, so the
+ * Two private OSC escapes travel in the terminal's output for the runner, not the learner:
+ * - `ESC ] 6973 ; <base64 of "exit TAB startMicros TAB command"> BEL`: the sandbox's bash
+ *   reports each finished command (see images/sandbox/bashrc);
+ * - `ESC ] 6974 ; dropped=N;discarded=M BEL`: slipway-tty reports keystrokes it dropped (the
+ *   program was not reading and its queue was full) or threw away on Ctrl-C.
+ * This splits them out of the output stream, even when one arrives in pieces, so the
  * learner's screen and the recording never show them.
  */
 export interface CommandMark {
@@ -11,7 +14,14 @@ export interface CommandMark {
   finishedAt: Date;
 }
 
-const START = '\u001b]6973;';
+/** Keystrokes slipway-tty did not pass to the program, since its previous notice. */
+export interface InputNotice {
+  dropped: number;
+  discarded: number;
+}
+
+const START = '\u001b]697';
+const KINDS = ['3;', '4;'] as const;
 const END = '\u0007';
 /** A mark longer than this is not one of ours: pass it through rather than hold output. */
 const MAX_MARK = 8192;
@@ -19,22 +29,38 @@ const MAX_MARK = 8192;
 export class CommandMarkExtractor {
   private held = '';
 
-  push(text: string, now = new Date()): { text: string; marks: CommandMark[] } {
+  push(
+    text: string,
+    now = new Date(),
+  ): { text: string; marks: CommandMark[]; notices: InputNotice[] } {
     let input = this.held + text;
     this.held = '';
     let out = '';
     const marks: CommandMark[] = [];
+    const notices: InputNotice[] = [];
     for (;;) {
       const at = input.indexOf(START);
       if (at < 0) {
-        // Hold back a tail that could be the beginning of a mark.
+        // Hold back a tail that could be the beginning of an escape of ours.
         const keep = partialPrefix(input);
         out += input.slice(0, input.length - keep);
         this.held = input.slice(input.length - keep);
         break;
       }
       out += input.slice(0, at);
-      const end = input.indexOf(END, at + START.length);
+      const kind = input.slice(at + START.length, at + START.length + 2);
+      if (kind.length < 2) {
+        this.held = input.slice(at);
+        break;
+      }
+      if (!(KINDS as readonly string[]).includes(kind)) {
+        // Some other OSC: it is the program's, pass it on.
+        out += input.slice(at, at + START.length);
+        input = input.slice(at + START.length);
+        continue;
+      }
+      const body = at + START.length + 2;
+      const end = input.indexOf(END, body);
       if (end < 0) {
         if (input.length - at > MAX_MARK) {
           out += input.slice(at);
@@ -43,11 +69,16 @@ export class CommandMarkExtractor {
         }
         break;
       }
-      const mark = decodeMark(input.slice(at + START.length, end), now);
-      if (mark) marks.push(mark);
+      if (kind === '3;') {
+        const mark = decodeMark(input.slice(body, end), now);
+        if (mark) marks.push(mark);
+      } else {
+        const notice = decodeNotice(input.slice(body, end));
+        if (notice) notices.push(notice);
+      }
       input = input.slice(end + END.length);
     }
-    return { text: out, marks };
+    return { text: out, marks, notices };
   }
 }
 
@@ -56,6 +87,12 @@ function partialPrefix(s: string): number {
     if (START.startsWith(s.slice(s.length - n))) return n;
   }
   return 0;
+}
+
+function decodeNotice(payload: string): InputNotice | undefined {
+  const m = /^dropped=(\d{1,15});discarded=(\d{1,15})$/.exec(payload);
+  if (!m) return undefined;
+  return { dropped: Number(m[1]), discarded: Number(m[2]) };
 }
 
 function decodeMark(payload: string, now: Date): CommandMark | undefined {

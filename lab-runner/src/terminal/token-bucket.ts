@@ -16,10 +16,20 @@ export class TokenBucket {
   }
 
   take(now: number, n = 1): boolean {
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
+    this.refill(now);
     if (this.tokens < n) return false;
     this.tokens -= n;
     return true;
+  }
+
+  /** Milliseconds until `n` tokens are there (0: now). */
+  waitMs(now: number, n = 1): number {
+    this.refill(now);
+    return this.tokens >= n ? 0 : Math.ceil(((n - this.tokens) / this.rate) * 1000);
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
   }
 }

@@ -34,6 +34,7 @@ beforeAll(async () => {
       loadConfig(
         {
           SLIPWAY_PORT: '0',
+          SLIPWAY_PREVIEW_PORT: '0',
           SLIPWAY_WARM_POOL: '0',
           SLIPWAY_DATA_DIR: join(dir, 'data'),
           SLIPWAY_INSTANCE: instance,

@@ -24,7 +24,7 @@ const cookieOf = (r: Response) =>
     .join('; ');
 
 async function learner(): Promise<string> {
-  return cookieOf(await fetch(url('/api/labs/first-containers')));
+  return cookieOf(await fetch(url('/api/learner'), { method: 'POST' }));
 }
 async function login(username: string, password: string) {
   return fetch(url('/api/instructor/login'), {
@@ -51,6 +51,7 @@ beforeAll(async () => {
     loadConfig(
       {
         SLIPWAY_PORT: '0',
+        SLIPWAY_PREVIEW_PORT: '0',
         SLIPWAY_DATA_DIR: dataDir,
         SLIPWAY_INSTANCE: instance,
         SLIPWAY_DOCKER_SOCKET: engineSocket,

@@ -52,7 +52,7 @@ describe('engine restart', () => {
     expect(alive(pid)).toBe(false);
     execFileSync('bash', ['scripts/ensure-engine.sh'], { cwd: root, stdio: 'pipe' });
 
-    // The terminal comes back by itself (dtach redraws the prompt when it is reattached)...
+    // The terminal comes back by itself (slipway-tty redraws the prompt when it is reattached)...
     const until = Date.now() + 90_000;
     while (!a.screen.slice(before).includes('learner@first-containers') && Date.now() < until)
       await new Promise((r) => setTimeout(r, 100));

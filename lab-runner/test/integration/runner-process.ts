@@ -28,6 +28,7 @@ export class RunnerProcess {
   readonly instance: string;
   readonly dataDir = mkdtempSync(join(tmpdir(), 'slipway-runner-'));
   port = 0;
+  previewPort = 0;
   private child: ChildProcess | undefined;
   /** Settings for the next start(); a test may change them between restarts. */
   readonly env: Record<string, string>;
@@ -46,14 +47,21 @@ export class RunnerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The preview origin beside the site's (the default: the same host on its own port). */
+  get previewUrl(): string {
+    return `http://127.0.0.1:${this.previewPort}`;
+  }
+
   async start(): Promise<void> {
     if (this.port === 0) this.port = await freePort();
+    if (this.previewPort === 0) this.previewPort = await freePort();
     this.log += `\n--- runner started ${new Date().toISOString()} ---\n`;
     const child = spawn(process.execPath, ['lab-runner/src/main.ts'], {
       cwd: root,
       env: {
         ...process.env,
         SLIPWAY_PORT: String(this.port),
+        SLIPWAY_PREVIEW_PORT: String(this.previewPort),
         SLIPWAY_DATA_DIR: this.dataDir,
         SLIPWAY_INSTANCE: this.instance,
         SLIPWAY_CHECK_INTERVAL_MS: '2000',
@@ -80,9 +88,9 @@ export class RunnerProcess {
   }
 
   /** Stops the runner by its pid; SIGKILL gives it no chance to tidy up. */
-  /** A new anonymous learner: the cookie the platform hands out on a first visit. */
-  async newLearner(lab = 'first-containers'): Promise<string> {
-    const res = await fetch(`${this.url}/api/labs/${lab}`);
+  /** A new anonymous learner: the cookie the platform hands out when a page starts a lab. */
+  async newLearner(): Promise<string> {
+    const res = await fetch(`${this.url}/api/learner`, { method: 'POST' });
     return res.headers.get('set-cookie')!.split(';')[0]!;
   }
 

@@ -49,8 +49,10 @@ describe('warm pool', () => {
     a.type('echo "shell=$$ n=$((6*7))"\r');
     await a.waitForScreen('n=42');
     const [, shell] = /shell=(\d+)/.exec(a.screen) ?? [];
-    // The shell was started by the pool before anyone came (dtach -n); Start only attached.
-    a.type('echo "prepared=$(ps -eo args | grep -c \'^dtach -n /run/slipway/tty/shell.sock\')"\r');
+    // The shell was started by the pool before anyone came (slipway-tty -n); Start only attached.
+    a.type(
+      'echo "prepared=$(ps -eo args | grep -c \'^slipway-tty -n /run/slipway/tty/shell.sock\')"\r',
+    );
     await a.waitForScreen('prepared=1');
 
     // Its sandbox is the one that was pooled; a new one is prepared for the next learner.

@@ -447,7 +447,7 @@ export class DockerSandboxProvider implements SandboxProvider {
         AttachStdout: true,
         AttachStderr: true,
         Tty: true,
-        // Born at its real size: a program that reads the size at start (dtach's redraw on
+        // Born at its real size: a program that reads the size at start (slipway-tty on
         // attach, readline) would otherwise see 0x0 until the first resize.
         ConsoleSize: [req.rows, req.cols],
         Env: Object.entries({ TERM: 'xterm-256color', ...req.env }).map(([k, v]) => `${k}=${v}`),

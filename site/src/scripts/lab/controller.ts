@@ -1,4 +1,4 @@
-import { fetchLabInfo, resetLab } from './lab-api.ts';
+import { ensureLearner, fetchLabInfo, resetLab } from './lab-api.ts';
 import { PreviewPane } from './previews.ts';
 import {
   type ClientMessage,
@@ -60,6 +60,8 @@ export class LabController {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether any socket of the current connection attempt series has opened. */
   private openedOnce = false;
+  /** Whether this browser already is a learner (the runner stores one only when they act). */
+  private learner = false;
   private reconnecting = false;
   /** The learner pressed Start/Retry/Run: focus the terminal when it is ready. */
   private focusWhenReady = false;
@@ -140,6 +142,7 @@ export class LabController {
       return;
     }
     const info = result.value;
+    this.learner = info.learner !== false;
     this.tasks.load(info.progress);
     const { sandbox } = info;
     if (
@@ -225,6 +228,17 @@ export class LabController {
       return;
     }
     t.fit();
+    if (!this.learner) {
+      // Starting a lab is what makes this browser a learner.
+      const made = await ensureLearner();
+      if (attempt !== this.generation) return;
+      if (made.kind === 'offline') return this.offline();
+      if (made.kind === 'error') {
+        this.fail(made.error.message, made.error.hint, { retry: true });
+        return;
+      }
+      this.learner = true;
+    }
     const generation = ++this.generation;
     let ws: WebSocket;
     try {
@@ -270,6 +284,9 @@ export class LabController {
         this.typist.output(msg.data);
         return;
       }
+      case 'notice':
+        this.view.notice(`${msg.message} ${msg.hint ?? ''}`.trim());
+        return;
       case 'taken-over':
         this.takenOver = true;
         return;

@@ -44,3 +44,8 @@ export function fetchLabInfo(labId: string): Promise<ApiResult<LabInfo>> {
 export function resetLab(labId: string): Promise<ApiResult<true>> {
   return call(`/api/labs/${encodeURIComponent(labId)}/reset`, { method: 'POST' }, () => true);
 }
+
+/** `POST /api/learner`: makes this browser a learner (a signed cookie), once, before a lab starts. */
+export function ensureLearner(): Promise<ApiResult<true>> {
+  return call('/api/learner', { method: 'POST' }, () => true);
+}

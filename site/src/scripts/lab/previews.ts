@@ -1,6 +1,8 @@
 /**
- * The lab widget's web previews: buttons that open a port of the learner's sandbox (through
- * the runner's preview proxy) in a pane under the terminal, with reload, new tab and close.
+ * The lab widget's web previews: buttons that open a port of the learner's sandbox in a pane
+ * under the terminal, with reload, new tab and close. The pane loads the site's
+ * `/preview/...` address, which redirects to the preview origin with a fresh entry token, so
+ * Reload always works, even after the sandbox was replaced.
  */
 import { previewUrl } from './protocol.ts';
 
@@ -21,7 +23,9 @@ export class PreviewPane {
       button.addEventListener('click', () => this.open(button));
     }
     this.pane.querySelector('[data-preview-reload]')?.addEventListener('click', () => {
-      if (this.frame?.src) this.frame.src = this.frame.src;
+      // Through the site again, which hands out a fresh entry token.
+      const url = this.current && this.urlOf(this.current);
+      if (this.frame && url) this.frame.src = url;
     });
     this.pane.querySelector('[data-preview-close]')?.addEventListener('click', () => {
       const opener = this.current;
@@ -43,7 +47,7 @@ export class PreviewPane {
   open(button: HTMLButtonElement): void {
     if (!this.pane || !this.frame) return;
     const port = Number(button.dataset.previewPort);
-    const url = previewUrl(this.labId, port, button.dataset.previewPath ?? '/');
+    const url = this.urlOf(button);
     const title = button.dataset.previewTitle ?? `Port ${port}`;
     this.current = button;
     for (const b of this.buttons) b.setAttribute('aria-expanded', String(b === button));
@@ -57,6 +61,14 @@ export class PreviewPane {
     // Setting the same src again reloads, which is what pressing the button again should do.
     this.frame.src = url;
     this.pane.scrollIntoView({ block: 'nearest' });
+  }
+
+  private urlOf(button: HTMLButtonElement): string {
+    return previewUrl(
+      this.labId,
+      Number(button.dataset.previewPort),
+      button.dataset.previewPath ?? '/',
+    );
   }
 
   close(): void {

@@ -23,6 +23,8 @@ export { CloseCode, MAX_FRAME_BYTES, MAX_INPUT_CHARS, PROTOCOL_VERSION };
 export interface LabInfo {
   id: string;
   title: string;
+  /** False until this browser has acted as a learner (started a lab, joined a class). */
+  learner?: boolean;
   tasks: { id: string; title: string }[];
   progress: TaskStatus[];
   sandbox: {

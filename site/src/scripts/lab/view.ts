@@ -33,6 +33,8 @@ export class LabView {
   private readonly idleEl: HTMLElement;
   private readonly idleText: HTMLElement;
   private readonly limitsEl: HTMLElement;
+  private readonly noticeEl: HTMLElement;
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly overlayEl: HTMLElement;
   private readonly overlayText: HTMLElement;
   private readonly root: HTMLElement;
@@ -50,6 +52,7 @@ export class LabView {
     this.idleEl = required(root, '[data-testid="lab-idle"]');
     this.idleText = required(root, '[data-lab-idle-text]');
     this.limitsEl = required(root, '[data-testid="lab-limits"]');
+    this.noticeEl = required(root, '[data-testid="lab-notice"]');
     this.keep = required(root, '[data-testid="lab-keep"]');
     this.overlayEl = required(root, '[data-lab-overlay]');
     this.overlayText = required(root, '[data-lab-overlay-text]');
@@ -81,6 +84,16 @@ export class LabView {
       }),
     );
     this.limitsEl.hidden = messages.length === 0;
+  }
+
+  /** Something about the learner's input (dropped, thrown away by Ctrl-C), shown for a while. */
+  notice(text: string): void {
+    clearTimeout(this.noticeTimer);
+    this.noticeEl.textContent = text;
+    this.noticeEl.hidden = false;
+    this.noticeTimer = setTimeout(() => {
+      this.noticeEl.hidden = true;
+    }, 20_000);
   }
 
   /** The layer over the terminal: text (or none), a spinner, or nothing at all (`null`). */
