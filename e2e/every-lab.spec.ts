@@ -65,7 +65,7 @@ async function expectPassed(page: Page, lab: string, task: string) {
 }
 
 for (const lab of labs) {
-  test(`solve ${lab.id} in the browser`, async ({ page }) => {
+  test(`solve ${lab.id} in the browser`, async ({ page, platform }) => {
     test.setTimeout(600_000);
     const root = page.locator(`[data-lab="${lab.id}"]`);
     await page.goto(lab.lesson);
@@ -99,7 +99,18 @@ for (const lab of labs) {
       await expect(frame).toBeVisible();
       const body = frame.contentFrame().locator('body');
       await expect(body).not.toContainText('Nothing answers', { timeout: 30_000 });
+      await expect(body).not.toContainText('has to be opened from its lab');
       await expect(body).not.toBeEmpty();
+      // Served from the preview origin, never the site's own.
+      await expect
+        .poll(() =>
+          page
+            .frames()
+            .some((f) =>
+              f.url().startsWith(`${platform.previewUrl}/preview/${lab.id}/${preview.port}/`),
+            ),
+        )
+        .toBe(true);
     }
     await page.screenshot({ path: `test-results/lab-${lab.id}.png` });
     // Free the sandbox for the next lab; progress stays.

@@ -79,7 +79,9 @@ test('a page served from the sandbox cannot call the API, open the terminal or r
     siteTerminal: 'error',
   });
   // The preview is served from its own origin, not the site's.
-  const previewFrame = page.frames().find((f) => f.url().includes('/preview/first-containers/8080/'));
+  const previewFrame = page
+    .frames()
+    .find((f) => f.url().includes('/preview/first-containers/8080/'));
   expect(new URL(previewFrame!.url()).origin).toBe(platform.previewUrl);
 
   // Nothing reached the learner's shell.

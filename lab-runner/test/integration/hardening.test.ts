@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -9,6 +8,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/errors/log.ts';
 import { type RunningPlatform, startPlatform } from '../../src/main.ts';
 import { engineSocket, newInstance, sweep } from './engine.ts';
+import { rawRequest } from './raw-http.ts';
 import { LabClient } from './ws-client.ts';
 
 /**
@@ -44,19 +44,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function get(path: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(`${platform.url}${path}`, { headers }, (res) => {
-      let body = '';
-      res.on('data', (d) => {
-        body += d;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (path: string, headers: Record<string, string> = {}) =>
+  rawRequest(`${platform.url}${path}`, headers);
 
 /** Opens a socket as a raw client; resolves with the refusal, or the close if it opened. */
 function socket(path: string, headers: Record<string, string> = {}) {

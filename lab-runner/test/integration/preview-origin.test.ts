@@ -1,11 +1,9 @@
-import { request } from 'node:http';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import { engineSocket, leftovers } from './engine.ts';
 import { openPreview } from './preview-client.ts';
+import { rawRequest, rawUpgrade } from './raw-http.ts';
 import { RunnerProcess } from './runner-process.ts';
-import type { LabClient } from './ws-client.ts';
 
 /**
  * Previews run on an origin of their own. A web app in a learner's sandbox (which a hostile
@@ -16,7 +14,6 @@ import type { LabClient } from './ws-client.ts';
 const runner = new RunnerProcess({ prefix: 'it-preview' });
 const LAB = 'first-containers';
 let cookie: string;
-let term: LabClient;
 let sandboxId: string;
 let provider: DockerSandboxProvider;
 
@@ -46,67 +43,8 @@ const oneShot = (port: number, response: string, file: string) =>
       `for i in $(seq 100); do ss -ltn | grep -q ':${port} ' && exit 0; sleep 0.05; done; exit 1`,
   );
 
-/** Raw HTTP, so tests can send the Host and Origin headers a hostile page or client would. */
-function rawRequest(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      let body = '';
-      res.on('data', (d) => {
-        body += d;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Sends an upgrade request over a plain socket and returns what comes back first. */
-function rawUpgrade(
-  url: string,
-  headers: Record<string, string>,
-  waitFor: string,
-): Promise<string> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const s = connect(Number(u.port), u.hostname);
-    let got = '';
-    const done = () => {
-      s.destroy();
-      resolve(got);
-    };
-    const timer = setTimeout(done, 10_000);
-    s.on('data', (d) => {
-      got += d.toString();
-      if (got.includes(waitFor) || /^HTTP\/1\.1 [^1]/.test(got)) {
-        clearTimeout(timer);
-        // Give a refusal's body a moment to arrive; a 101 is followed by the sandbox's bytes.
-        setTimeout(done, 100);
-      }
-    });
-    s.on('error', reject);
-    const lines = [`GET ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`];
-    for (const [k, v] of Object.entries({
-      Connection: 'Upgrade',
-      Upgrade: 'websocket',
-      'Sec-WebSocket-Version': '13',
-      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-      ...headers,
-    }))
-      lines.push(`${k}: ${v}`);
-    s.write(`${lines.join('\r\n')}\r\n\r\n`);
-  });
-}
-
 beforeAll(async () => {
-  await runner.start();
-  cookie = await runner.newLearner();
-  term = runner.labSocket(cookie);
-  await term.waitFor((m) => m.type === 'status' && m.phase === 'ready', 120_000);
-  await term.waitForScreen('learner@first-containers');
+  ({ cookie } = await runner.learnerAtPrompt());
   provider = new DockerSandboxProvider({ socketPath: engineSocket, instance: runner.instance });
   const [only] = await provider.list({});
   sandboxId = only!.id;

@@ -94,6 +94,16 @@ export class RunnerProcess {
     return res.headers.get('set-cookie')!.split(';')[0]!;
   }
 
+  /** Starts the platform if needed, and a new learner's lab, up to its shell's prompt. */
+  async learnerAtPrompt(lab = 'first-containers'): Promise<{ cookie: string; term: LabClient }> {
+    if (!this.child) await this.start();
+    const cookie = await this.newLearner();
+    const term = this.labSocket(cookie, lab);
+    await term.waitFor((m) => m.type === 'status' && m.phase === 'ready', 120_000);
+    await term.waitForScreen(`learner@${lab}`);
+    return { cookie, term };
+  }
+
   /** That learner's lab WebSocket, as a page opens it. */
   labSocket(cookie: string, lab = 'first-containers', size = 'cols=120&rows=30'): LabClient {
     return new LabClient(`${this.url.replace('http', 'ws')}/api/labs/${lab}/terminal?${size}`, {

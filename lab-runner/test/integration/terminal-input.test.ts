@@ -9,15 +9,10 @@ import type { LabClient } from './ws-client.ts';
  * through, and input is never dropped without the learner being told.
  */
 const runner = new RunnerProcess({ prefix: 'it-input' });
-let cookie: string;
 let term: LabClient;
 
 beforeAll(async () => {
-  await runner.start();
-  cookie = await runner.newLearner();
-  term = runner.labSocket(cookie);
-  await term.waitFor((m) => m.type === 'status' && m.phase === 'ready', 120_000);
-  await term.waitForScreen('learner@first-containers');
+  ({ term } = await runner.learnerAtPrompt());
 }, 180_000);
 afterAll(() => runner.dispose());
 
