@@ -8,7 +8,7 @@
  */
 import { WebSocket } from 'ws';
 import { loadConfig } from '../lab-runner/src/config.ts';
-import { DockerSandboxProvider } from '../lab-runner/src/sandbox/docker/docker-provider.ts';
+import { createSandboxProvider } from '../lab-runner/src/sandbox/factory.ts';
 import { RunnerProcess } from '../lab-runner/test/integration/runner-process.ts';
 import { type BenchRow, distribution, fmtDist, fmtMs, sleep } from './lib.ts';
 import { ROOT } from './platform.ts';
@@ -136,10 +136,7 @@ export async function densityBench(o: {
   });
   await using _runner = { [Symbol.asyncDispose]: () => runner.dispose() };
   await runner.start();
-  const provider = new DockerSandboxProvider({
-    socketPath: defaults.dockerSocket,
-    instance: runner.instance,
-  });
+  const provider = createSandboxProvider({ ...defaults, instance: runner.instance });
   const terminalUrl = `${runner.url.replace('http', 'ws')}/api/labs/${LAB}/terminal?cols=120&rows=30`;
   const learners: ScriptedLearner[] = [];
   const steps: DensityStep[] = [];

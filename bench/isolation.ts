@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../lab-runner/src/config.ts';
 import { loadCourseImages } from '../lab-runner/src/labs/course-images.ts';
 import { loadLabs } from '../lab-runner/src/labs/load-labs.ts';
-import {
-  DockerSandboxProvider,
-  type SandboxIsolation,
-} from '../lab-runner/src/sandbox/docker/docker-provider.ts';
+import type { SandboxIsolation } from '../lab-runner/src/sandbox/docker/docker-provider.ts';
+import { createSandboxProvider } from '../lab-runner/src/sandbox/factory.ts';
 import { waitUntilEngineReady } from '../lab-runner/src/sandbox/readiness.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -26,12 +24,7 @@ const ms = (x: number) => `${Math.round(x)} ms`;
 
 async function measure(isolation: SandboxIsolation) {
   const instance = `bench-iso-${randomBytes(3).toString('hex')}`;
-  const provider = new DockerSandboxProvider({
-    socketPath: config.dockerSocket,
-    instance,
-    isolation,
-    mirrorContainer: config.mirrorContainer,
-  });
+  const provider = createSandboxProvider({ ...config, instance, isolation });
   const ready: number[] = [];
   const load: number[] = [];
   const run: number[] = [];

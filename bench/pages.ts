@@ -27,7 +27,7 @@ import { type Browser, chromium } from '@playwright/test';
 import { loadConfig } from '../lab-runner/src/config.ts';
 import { silentLogger } from '../lab-runner/src/errors/log.ts';
 import { startPlatform } from '../lab-runner/src/main.ts';
-import { DockerSandboxProvider } from '../lab-runner/src/sandbox/docker/docker-provider.ts';
+import { createSandboxProvider } from '../lab-runner/src/sandbox/factory.ts';
 import type { BenchRow } from './lib.ts';
 
 const LAB = 'first-containers';
@@ -342,8 +342,7 @@ export async function pagesBench(opts: {
       SLIPWAY_INSTANCE: instance,
     };
     const config = loadConfig({ ...process.env, ...env, SLIPWAY_WARM_POOL: `${LAB}=1` }, root);
-    const { dockerSocket: socketPath, mirrorContainer } = config;
-    const provider = new DockerSandboxProvider({ socketPath, instance, mirrorContainer });
+    const provider = createSandboxProvider({ ...config, instance });
     cleanup.push(async () => {
       for (const s of await provider.list({})) await provider.destroy(s.id);
       fs.rmSync(dataDir, { recursive: true, force: true });

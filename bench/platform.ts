@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import { type Config, loadConfig } from '../lab-runner/src/config.ts';
 import { type Logger, silentLogger } from '../lab-runner/src/errors/log.ts';
 import { type RunningPlatform, startPlatform } from '../lab-runner/src/main.ts';
-import { DockerSandboxProvider } from '../lab-runner/src/sandbox/docker/docker-provider.ts';
+import { createSandboxProvider } from '../lab-runner/src/sandbox/factory.ts';
+import type { SandboxProvider } from '../lab-runner/src/sandbox/provider.ts';
 
 export const ROOT = join(import.meta.dirname, '..');
 
 export interface BenchPlatform extends AsyncDisposable {
   platform: RunningPlatform;
   config: Config;
-  provider: DockerSandboxProvider;
+  provider: SandboxProvider;
   /** Sandboxes the warm pool has reported ready since start. */
   poolReady(): number;
   /** A new learner's cookie (what a first page visit sets). */
@@ -47,11 +48,7 @@ export async function benchPlatform(env: Record<string, string>): Promise<BenchP
     },
   };
   const platform = await startPlatform(config, logger);
-  const provider = new DockerSandboxProvider({
-    socketPath: config.dockerSocket,
-    instance,
-    mirrorContainer: config.mirrorContainer,
-  });
+  const provider = createSandboxProvider({ ...config, instance });
   return {
     platform,
     config,

@@ -36,6 +36,16 @@ else
   done
 fi
 
+# On a cluster the node's agent readies the sandbox after it starts (a prepared store of its
+# images in /var/lib/docker, then its cgroups): the engine starts only once it says so.
+if [ -n "${SLIPWAY_WAIT_HANDOVER_S:-}" ]; then
+  state handover
+  for _ in $(seq 1 $(( SLIPWAY_WAIT_HANDOVER_S * 20 ))); do
+    [ -e /run/slipway/handed-over ] && break
+    sleep 0.05
+  done
+fi
+
 # The learner's shell (under slipway-tty) keeps its socket here.
 mkdir -p /run/slipway/tty
 

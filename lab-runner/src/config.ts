@@ -46,6 +46,24 @@ export const settings = [
     doc: 'Holds the SQLite file (`slipway.db`) and the cookie secret.',
   },
   {
+    env: 'SLIPWAY_PROVIDER',
+    key: 'provider',
+    default: 'docker',
+    doc: 'What runs sandboxes: `docker`, the engine on this host; `swarm`, a Docker Swarm cluster whose manager engine is at `SLIPWAY_DOCKER_SOCKET` (see “A cluster of hosts”).',
+  },
+  {
+    env: 'SLIPWAY_AGENT_TLS_DIR',
+    key: 'agentTlsDir',
+    default: '/var/lib/slipway/cluster/tls',
+    doc: 'With `swarm`: the runner’s certificate for the node agents (`scripts/cluster-credentials.sh` makes it).',
+  },
+  {
+    env: 'SLIPWAY_AGENT_PORT',
+    key: 'agentPort',
+    default: '7443',
+    doc: 'With `swarm`: the port every node’s agent listens on, at the node’s cluster address.',
+  },
+  {
     env: 'SLIPWAY_DOCKER_SOCKET',
     key: 'dockerSocket',
     default: '/run/slipway/docker.sock',
@@ -278,6 +296,9 @@ const configSchema = z
     previewPort: int(0, 65535),
     previewOrigin: originSetting.optional(),
     dataDir: z.string().min(1),
+    provider: z.enum(['docker', 'swarm'], { error: 'must be "docker" or "swarm"' }),
+    agentTlsDir: z.string().min(1),
+    agentPort: int(1, 65535),
     dockerSocket: z.string().min(1),
     instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, {
       error: 'must be lowercase letters, digits and dashes',
@@ -350,6 +371,13 @@ const configSchema = z
         code: 'custom',
         path: ['publicOrigin'],
         message: `is required when listening on every address (${c.host}): set it to the address learners open, e.g. http://192.0.2.10:${c.port}`,
+      });
+    if (c.provider === 'swarm' && c.isolation === 'rootless')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['isolation'],
+        message:
+          'rootless sandboxes need a TUN device and an unmasked /proc, which Swarm services cannot have: use "userns" with SLIPWAY_PROVIDER=swarm',
       });
     if (c.previewOrigin && c.previewOrigin === c.publicOrigin)
       ctx.addIssue({

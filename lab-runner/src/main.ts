@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { InstructorStore } from './accounts/instructor-store.ts';
 import { DEFAULT_LOGIN_POLICY, FailureLog } from './accounts/login-policy.ts';
@@ -23,8 +22,8 @@ import { openDatabase } from './progress/database.ts';
 import { PoolStore } from './progress/pool-store.ts';
 import { ProgressStore } from './progress/progress-store.ts';
 import { sweepRecordings } from './progress/recording-retention.ts';
-import { DockerSandboxProvider } from './sandbox/docker/docker-provider.ts';
-import { Admission, hostCapacity } from './sessions/admission.ts';
+import { createSandboxProvider } from './sandbox/factory.ts';
+import { Admission } from './sessions/admission.ts';
 import { IdleCuller } from './sessions/idle-culler.ts';
 import { LimitWatch } from './sessions/limit-watch.ts';
 import { provisionSettings } from './sessions/provision.ts';
@@ -69,14 +68,7 @@ export async function startPlatform(
     : loadOrCreateSecret(join(config.dataDir, 'secret.key'));
   const identity = new Identity(new LearnerCookies({ secret, secure: config.cookieSecure }), store);
 
-  const provider = new DockerSandboxProvider({
-    socketPath: config.dockerSocket,
-    instance: config.instance,
-    isolation: config.isolation,
-    mirrorContainer: config.mirrorContainer,
-    imageSeeds: config.imageSeeds,
-    logger,
-  });
+  const provider = createSandboxProvider(config, logger);
   await provider.ping().then(
     () => logger.info('sandbox engine answers', { socket: config.dockerSocket }),
     (err) =>
@@ -86,17 +78,27 @@ export async function startPlatform(
   );
   const checks = new CheckRunner(provider, { maxOutputBytes: config.checkOutputBytes });
   const bus = new EventBus((err) => logger.error('event listener failed', err));
+  const { limits } = provisionSettings(config);
   const capacity =
     config.maxSandboxes === 'auto'
-      ? hostCapacity({
-          totalMemBytes: totalmem(),
-          cpus: availableParallelism(),
-          sandboxMemBytes: config.sandboxMemory,
-          sandboxCpus: config.sandboxCpus,
+      ? await provider.capacity(limits).catch((err) => {
+          logger.error('the provider could not say what it holds; starting with 1', err);
+          return 1;
         })
       : config.maxSandboxes;
   logger.info('sandbox capacity', { capacity, setting: config.maxSandboxes });
   const admission = new Admission(capacity);
+  // A cluster's capacity moves as nodes join, leave or are cordoned.
+  const capacityWatch =
+    config.maxSandboxes === 'auto' && provider.kind === 'swarm'
+      ? setInterval(() => {
+          provider.capacity(limits).then(
+            (n) => admission.setCapacity(n),
+            (err) => logger.warn('cluster capacity unknown', { error: String(err) }),
+          );
+        }, 15_000)
+      : undefined;
+  capacityWatch?.unref();
   const labIds = [...labs.labs.keys()];
   const unknown = unknownPoolLabs(config.warmPool, labIds);
   if (unknown.length) logger.warn('SLIPWAY_WARM_POOL names labs that do not exist', { unknown });
@@ -232,6 +234,7 @@ export async function startPlatform(
     url,
     previewUrl: origins.previewFor.get(origins.site[0]!)!,
     async close() {
+      clearInterval(capacityWatch);
       watching.abort();
       clearInterval(sweeper);
       reaper.stop();

@@ -160,6 +160,16 @@ export const catalogue = {
     (p) => `${p.method} is not allowed here.`,
     'Use the page’s buttons.',
   ),
+  NODE_UNAVAILABLE: learner(
+    503,
+    (p) => `The machine your sandbox runs on is not answering${p.node ? ` (${p.node})` : ''}.`,
+    'If it does not come back within a minute, press Start: a new sandbox starts on another machine, at your last completed task.',
+  ),
+  AGENT_REFUSED: learner(
+    403,
+    (p) => `The node agent refused ${p.what}: it is not a Slipway sandbox.`,
+    'Only Slipway sandboxes can be reached through a node agent.',
+  ),
   ENGINE_ERROR: system(
     (p) => `The Docker engine refused ${p.operation}: ${p.detail}`,
     'See the engine log (scripts/ensure-engine.sh prints its path).',

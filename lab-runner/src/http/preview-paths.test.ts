@@ -43,6 +43,9 @@ describe('rewriting responses', () => {
       'https://example.org/',
     );
     expect(rewriteLocation('next', prefix, '10.0.0.2:3000')).toBe('next');
+    // An app that honours X-Forwarded-Prefix is not prefixed twice.
+    expect(rewriteLocation('/preview/lab/3000/d', prefix, 'h')).toBe('/preview/lab/3000/d');
+    expect(rewriteLocation('http://h/preview/lab/3000/d', prefix, 'h')).toBe('/preview/lab/3000/d');
   });
 
   it('scopes cookies to the preview path and drops their domain', () => {

@@ -30,12 +30,16 @@ export function parsePreviewPath(url: string): PreviewTarget | undefined {
   };
 }
 
-/** Keeps redirects inside the preview: `/login` becomes `/preview/<lab>/<port>/login`. */
-export function rewriteLocation(location: string, prefix: string, upstream: string): string {
-  if (location.startsWith('/') && !location.startsWith('//')) return `${prefix}${location}`;
+/**
+ * Keeps redirects inside the preview: `/login` (or `http://<the preview's host>/login`) becomes
+ * `/preview/<lab>/<port>/login`; an app that honours X-Forwarded-Prefix already says so.
+ */
+export function rewriteLocation(location: string, prefix: string, host: string): string {
+  const inside = (path: string) => (path.startsWith(`${prefix}/`) ? path : `${prefix}${path}`);
+  if (location.startsWith('/') && !location.startsWith('//')) return inside(location);
   try {
     const u = new URL(location);
-    if (u.host === upstream) return `${prefix}${u.pathname}${u.search}${u.hash}`;
+    if (u.host === host) return inside(`${u.pathname}${u.search}${u.hash}`);
   } catch {
     // A relative location like `next` resolves against the preview URL by itself.
   }

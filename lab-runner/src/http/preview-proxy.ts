@@ -4,7 +4,6 @@ import {
   request,
   type ServerResponse,
 } from 'node:http';
-import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type SlipwayError, slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
@@ -111,10 +110,9 @@ export async function proxyPreviewRequest(
   fwd: Forwarded,
   deps: PreviewProxyDeps,
 ): Promise<void> {
-  const up = await deps.provider.openPort(sandboxId, target.port);
+  const conn = await deps.provider.connectPort(sandboxId, target.port);
   const upstream = request({
-    host: up.host,
-    port: up.port,
+    createConnection: () => conn,
     method: req.method,
     path: target.path,
     headers: forwardHeaders(req, target, fwd, false),
@@ -125,7 +123,7 @@ export async function proxyPreviewRequest(
     for (const [k, v] of Object.entries(ur.headers)) {
       if (v === undefined || HOP_BY_HOP.has(k)) continue;
       if (k === 'location' && typeof v === 'string')
-        headers[k] = rewriteLocation(v, target.prefix, `${up.host}:${up.port}`);
+        headers[k] = rewriteLocation(v, target.prefix, req.headers.host ?? '');
       else if (k === 'set-cookie' && Array.isArray(v))
         headers[k] = v
           .map((c) => rewriteSetCookie(c, target.prefix))
@@ -153,22 +151,23 @@ export async function proxyPreviewUpgrade(
   fwd: Forwarded,
   deps: PreviewProxyDeps,
 ): Promise<void> {
-  const up = await deps.provider.openPort(sandboxId, target.port);
-  const upstream = connect(up.port, up.host);
-  upstream.setTimeout(30_000, () => upstream.destroy());
-  upstream.once('connect', () => {
-    upstream.setTimeout(0);
-    const lines = [`${req.method} ${target.path} HTTP/1.1`];
-    for (const [k, v] of Object.entries(forwardHeaders(req, target, fwd, true))) {
-      for (const value of Array.isArray(v) ? v : [v])
-        if (value !== undefined) lines.push(`${k}: ${value}`);
-    }
-    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-    if (head.length > 0) upstream.write(head);
-    upstream.pipe(socket);
-    socket.pipe(upstream);
-  });
-  upstream.on('error', () => socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n'));
+  let upstream: Duplex;
+  try {
+    upstream = await deps.provider.connectPort(sandboxId, target.port);
+  } catch {
+    socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n');
+    return;
+  }
+  const lines = [`${req.method} ${target.path} HTTP/1.1`];
+  for (const [k, v] of Object.entries(forwardHeaders(req, target, fwd, true))) {
+    for (const value of Array.isArray(v) ? v : [v])
+      if (value !== undefined) lines.push(`${k}: ${value}`);
+  }
+  upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+  if (head.length > 0) upstream.write(head);
+  upstream.pipe(socket);
+  socket.pipe(upstream);
+  upstream.on('error', () => socket.destroy());
   socket.on('error', () => upstream.destroy());
   socket.on('close', () => upstream.destroy());
   upstream.on('close', () => socket.destroy());

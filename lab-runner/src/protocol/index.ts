@@ -1,3 +1,4 @@
+export * from './agent-requests.ts';
 export * from './api-bodies.ts';
 export * from './friendly-parse.ts';
 export * from './lab-manifest.ts';

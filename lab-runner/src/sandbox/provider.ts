@@ -2,13 +2,15 @@ import type { Duplex } from 'node:stream';
 import type { CourseImage } from '../labs/course-images.ts';
 
 /**
- * The one interface between Slipway and whatever runs sandboxes. The Docker implementation
- * lives in ./docker; a multi-host provider implements the same contract. Terminals, checks,
- * previews and image loading all go through it; queueing, warm pools and culling are policies
- * above it. Engine errors never escape an implementation untranslated: callers see
- * SlipwayErrors (ENGINE_UNAVAILABLE, ENGINE_TIMEOUT, SANDBOX_GONE, ENGINE_ERROR).
+ * The one interface between Slipway and whatever runs sandboxes: ./docker (one host) and
+ * ./swarm (a Docker Swarm cluster) implement it. Terminals, checks, previews and image loading
+ * all go through it; queueing, warm pools and culling are policies above it. Nothing above it
+ * may assume the runner shares a machine with a sandbox. Engine errors never escape an
+ * implementation untranslated: callers see SlipwayErrors (ENGINE_UNAVAILABLE, ENGINE_TIMEOUT,
+ * SANDBOX_GONE, ENGINE_ERROR).
  */
 export interface SandboxProvider {
+  /** `docker` (one host), `swarm` (a cluster). */
   readonly kind: string;
   /** The user the learner is inside a sandbox; the lab's setup and solutions run as them. */
   readonly learnerUser: string;
@@ -23,8 +25,8 @@ export interface SandboxProvider {
   exec(id: string, req: ExecRequest, opts?: CallOptions): Promise<ExecResult>;
   /** Starts an interactive TTY process (a shell) in the sandbox. */
   openTerminal(id: string, req: TerminalRequest, opts?: CallOptions): Promise<Terminal>;
-  /** Where the runner can reach a TCP port served inside the sandbox. */
-  openPort(id: string, port: number, opts?: CallOptions): Promise<{ host: string; port: number }>;
+  /** A connection to a TCP port served inside the sandbox (wherever the sandbox runs). */
+  connectPort(id: string, port: number, opts?: CallOptions): Promise<Duplex>;
   /** Copies course images into the sandbox's own engine under their learner-facing tags. */
   loadImages(id: string, images: readonly CourseImage[], opts?: CallOptions): Promise<void>;
   /** Removes the sandbox and everything created for it (network, volume). Idempotent. */
@@ -37,6 +39,8 @@ export interface SandboxProvider {
   resources(opts?: CallOptions): Promise<SessionResources[]>;
   /** Lifecycle events of this instance's sandboxes until the signal aborts. */
   events(opts: { signal: AbortSignal }): AsyncIterable<SandboxEvent>;
+  /** How many sandboxes of these limits fit where this provider places them, right now. */
+  capacity(limits: SandboxLimits, opts?: CallOptions): Promise<number>;
 }
 
 export interface CallOptions {
@@ -65,11 +69,9 @@ export interface SandboxSpec {
   image: string;
   hostname: string;
   limits: SandboxLimits;
-  /** Extra flags for the inner dockerd (e.g. a registry mirror). */
-  innerEngineArgs?: string[];
   /**
    * Course images the inner engine should hold. A provider may put them in place before the
-   * engine starts (SandboxInfo.imagesSeeded); otherwise the caller loads them with loadImages.
+   * engine starts (SandboxInfo.imagesReady); otherwise the caller loads them with loadImages.
    */
   images?: readonly CourseImage[];
   /**
@@ -81,14 +83,8 @@ export interface SandboxSpec {
 
 export type SandboxEgress = 'open' | 'none';
 
-export type SandboxState =
-  | 'created'
-  | 'running'
-  | 'paused'
-  | 'restarting'
-  | 'exited'
-  | 'dead'
-  | 'removing';
+/** Where a sandbox is in its life, whatever runs it. */
+export type SandboxState = 'starting' | 'running' | 'stopped' | 'removing';
 
 export interface SandboxInfo {
   id: string;
@@ -98,7 +94,7 @@ export interface SandboxInfo {
   /** Set once the sandbox has stopped. */
   exit?: { code: number; oomKilled: boolean; error?: string };
   /** From create(): the spec's images were in the inner engine's store before it started. */
-  imagesSeeded?: boolean;
+  imagesReady?: boolean;
 }
 
 export interface ExecRequest {
@@ -161,7 +157,15 @@ export interface SandboxStats {
 }
 
 export type SandboxEvent =
-  | { kind: 'died'; id: string; labels: SandboxLabels; exitCode: number; at: Date }
+  | {
+      kind: 'died';
+      id: string;
+      labels: SandboxLabels;
+      exitCode: number;
+      /** Why, in a learner's words, when it is more than an exit code (its machine was lost). */
+      reason?: string;
+      at: Date;
+    }
   | { kind: 'oom'; id: string; labels: SandboxLabels; at: Date }
   | { kind: 'destroyed'; id: string; labels: SandboxLabels; at: Date };
 

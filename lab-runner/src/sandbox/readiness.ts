@@ -17,6 +17,7 @@ esac`;
 
 const describe: Record<string, string> = {
   cgroups: 'it was still preparing its cgroups',
+  handover: 'its machine did not hand it over',
   containerd: 'containerd did not start',
   dockerd: 'its Docker engine did not answer',
   starting: 'it did not start its init process',

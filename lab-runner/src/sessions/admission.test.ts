@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Admission, estimateWaitMs, hostCapacity, type QueueUpdate } from './admission.ts';
-
-const GiB = 1024 ** 3;
-
-describe('hostCapacity', () => {
-  it('is bounded by memory after the reserve and by overcommitted CPU', () => {
-    const sandbox = { sandboxMemBytes: 0.75 * GiB, sandboxCpus: 1 };
-    expect(hostCapacity({ totalMemBytes: 24 * GiB, cpus: 2, ...sandbox })).toBe(16); // CPU
-    expect(hostCapacity({ totalMemBytes: 8 * GiB, cpus: 16, ...sandbox })).toBe(8); // memory
-    expect(hostCapacity({ totalMemBytes: 1 * GiB, cpus: 1, ...sandbox })).toBe(1); // at least one
-  });
-});
+import { Admission, estimateWaitMs, type QueueUpdate } from './admission.ts';
 
 describe('estimateWaitMs', () => {
   it('is the position times the mean time between freed slots, unknown without history', () => {
@@ -74,5 +63,18 @@ describe('Admission', () => {
     await a.acquire('running-1');
     await a.acquire('running-2', { force: true });
     expect(a.inUse).toBe(2);
+  });
+});
+
+describe('Admission.setCapacity', () => {
+  it('admits waiting starts when capacity grows, and holds new ones back when it shrinks', async () => {
+    const a = new Admission(1);
+    await a.acquire('A');
+    const b = a.acquire('B');
+    a.setCapacity(2);
+    await expect(b).resolves.toBeTypeOf('function');
+    a.setCapacity(1);
+    expect(a.tryAcquire('C')).toBeUndefined();
+    expect(a.capacity).toBe(1);
   });
 });

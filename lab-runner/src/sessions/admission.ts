@@ -1,26 +1,8 @@
 /**
- * How many sandboxes one host runs at once, and the queue for the rest. Capacity comes from
- * the host (see `hostCapacity`); a start beyond it waits its turn, told its position and an
- * estimate, instead of failing or overloading the host.
+ * How many sandboxes run at once, and the queue for the rest. Capacity comes from the
+ * provider (one host's memory and cores, or a cluster's); a start beyond it waits its turn,
+ * told its position and an estimate, instead of failing or overloading the hosts.
  */
-
-/** Sandboxes this host can hold: memory for each one's limit, and CPU overcommitted (most idle). */
-export function hostCapacity(h: {
-  totalMemBytes: number;
-  cpus: number;
-  sandboxMemBytes: number;
-  sandboxCpus: number;
-  /** Memory kept for the host, the engine and the runner. */
-  reserveBytes?: number;
-  /** Sandboxes mostly wait for a learner to type; this many share one core's worth of limits. */
-  cpuOvercommit?: number;
-}): number {
-  const byMem = Math.floor(
-    (h.totalMemBytes - (h.reserveBytes ?? 2 * 1024 ** 3)) / h.sandboxMemBytes,
-  );
-  const byCpu = Math.floor((h.cpus * (h.cpuOvercommit ?? 8)) / h.sandboxCpus);
-  return Math.max(1, Math.min(byMem, byCpu));
-}
 
 /** The wait for queue position `position` (1 = next), from how often slots were freed lately. */
 export function estimateWaitMs(
@@ -44,7 +26,7 @@ export function queuedMessage(u: QueueUpdate): string {
     u.estimateMs === undefined
       ? ''
       : `, about ${Math.max(1, Math.round(u.estimateMs / 60_000))} min to wait`;
-  return `All ${u.capacity} sandboxes of this host are in use. You are number ${u.position} in the queue${wait}; your lab starts by itself.`;
+  return `All ${u.capacity} sandboxes are in use. You are number ${u.position} in the queue${wait}; your lab starts by itself.`;
 }
 
 interface Waiter {
@@ -54,15 +36,26 @@ interface Waiter {
 }
 
 export class Admission {
-  readonly capacity: number;
+  private slots: number;
   private readonly holders = new Set<string>();
   private readonly queue: Waiter[] = [];
   private readonly freedAt: number[] = [];
   private readonly now: () => number;
 
   constructor(capacity: number, now: () => number = Date.now) {
-    this.capacity = capacity;
+    this.slots = capacity;
     this.now = now;
+  }
+
+  get capacity(): number {
+    return this.slots;
+  }
+
+  /** What the hosts hold changed (a node joined, left or was cordoned): admit or hold back. */
+  setCapacity(capacity: number): void {
+    if (capacity === this.slots) return;
+    this.slots = capacity;
+    this.admitWaiting();
   }
 
   /** Called whenever a request has to wait (the warm pool then gives a sandbox back). */

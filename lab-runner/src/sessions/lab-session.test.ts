@@ -91,8 +91,11 @@ class ProviderWithScriptedChecks implements SandboxProvider {
   async openTerminal(): Promise<never> {
     throw new Error('no terminals here');
   }
-  async openPort() {
-    return { host: '127.0.0.1', port: 1 };
+  async connectPort(): Promise<never> {
+    throw new Error('no ports here');
+  }
+  async capacity() {
+    return 8;
   }
   async loadImages() {}
   async destroy(id: string) {

@@ -84,7 +84,7 @@ export async function provisionSandbox(
     signal: hooks.signal,
   });
 
-  if (lab.images.length > 0 && !info.imagesSeeded) {
+  if (lab.images.length > 0 && !info.imagesReady) {
     const names = lab.images.map((i) => (i.tags[0] ?? i.name).replace(/:latest$/, '')).join(', ');
     hooks.phase?.('loading-images', `Loading images (${names})…`);
     await provider.loadImages(info.id, lab.images, {

@@ -52,7 +52,7 @@ export class SessionManager {
       e.kind === 'oom'
         ? 'it ran out of memory'
         : e.kind === 'died'
-          ? `it exited with code ${e.exitCode}`
+          ? (e.reason ?? `it exited with code ${e.exitCode}`)
           : 'it was removed';
     session.sandboxGone(e.labels.session, detail);
   }

@@ -12,17 +12,12 @@ import { loadConfig } from '../config.ts';
 import { asSlipwayError } from '../errors/catalogue.ts';
 import { loadCourseImages } from '../labs/course-images.ts';
 import { type Lab, loadLabs } from '../labs/load-labs.ts';
-import { DockerSandboxProvider } from '../sandbox/docker/docker-provider.ts';
+import { createSandboxProvider } from '../sandbox/factory.ts';
 import { provisionSandbox, provisionSettings } from '../sessions/provision.ts';
 
 const config = loadConfig(process.env);
 const instance = `labs-test-${process.pid}`;
-const provider = new DockerSandboxProvider({
-  socketPath: config.dockerSocket,
-  instance,
-  isolation: config.isolation,
-  mirrorContainer: config.mirrorContainer,
-});
+const provider = createSandboxProvider({ ...config, instance });
 const checks = new CheckRunner(provider, { maxOutputBytes: config.checkOutputBytes });
 const loaded = loadLabs(config.labsDir, loadCourseImages(config.imagesDir));
 

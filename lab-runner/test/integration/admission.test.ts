@@ -25,7 +25,7 @@ describe('admission', () => {
     const b = runner.labSocket(bo);
     const queued = await b.waitFor((m) => m.type === 'status' && m.phase === 'queued', 30_000);
     expect(queued).toMatchObject({
-      message: expect.stringContaining('All 1 sandboxes of this host are in use. You are number 1'),
+      message: expect.stringContaining('All 1 sandboxes are in use. You are number 1'),
     });
     // Waiting costs nothing on the host: still one sandbox.
     expect((await leftovers(runner.instance)).containers).toHaveLength(1);

@@ -1,10 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import type { SandboxEgress, SandboxInfo } from '../../src/sandbox/provider.ts';
 import { waitUntilEngineReady } from '../../src/sandbox/readiness.ts';
-import { engineSocket, newInstance, sweep } from './engine.ts';
+import { newInstance, sweep, testProvider } from './engine.ts';
+import { getOver } from './raw-http.ts';
 
 /**
  * The egress setting, proved against a canary this test creates: a web server in a network
@@ -13,11 +13,7 @@ import { engineSocket, newInstance, sweep } from './engine.ts';
  * classroom mirror and is still reachable for previews.
  */
 const instance = newInstance('egress');
-const provider = new DockerSandboxProvider({
-  socketPath: engineSocket,
-  instance,
-  mirrorContainer: 'slipway-registry',
-});
+const provider = testProvider(instance);
 const tag = randomBytes(2).toString('hex');
 const ns = `slw-canary-${tag}`;
 const subnet = `10.250.${Number.parseInt(tag, 16) % 250}`;
@@ -104,8 +100,7 @@ describe('egress', () => {
       closed.id,
       "(while true; do printf 'HTTP/1.0 200 OK\\r\\n\\r\\npreview' | nc -l -p 8088 -q 1; done) >/dev/null 2>&1 &",
     );
-    const { host, port } = await provider.openPort(closed.id, 8088);
-    const body = await fetch(`http://${host}:${port}/`).then((r) => r.text());
-    expect(body).toBe('preview');
+    const reply = await getOver(await provider.connectPort(closed.id, 8088));
+    expect(reply).toMatch(/\r\n\r\npreview$/);
   });
 });

@@ -5,6 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
+import { loadConfig } from '../../src/config.ts';
+import type { Logger } from '../../src/errors/log.ts';
+import { createSandboxProvider, type ProviderConfig } from '../../src/sandbox/factory.ts';
+import type { SandboxProvider } from '../../src/sandbox/provider.ts';
 
 export const engineSocket = process.env.SLIPWAY_DOCKER_SOCKET ?? '/run/slipway/docker.sock';
 export const engine = new Docker({ socketPath: engineSocket });
@@ -62,5 +66,33 @@ export async function sweep(instance: string): Promise<void> {
         .remove()
         .catch(() => {}),
     ),
+  );
+}
+
+/** A sandbox container's address on its own network, read from the engine. */
+export async function sandboxAddress(id: string): Promise<string> {
+  const c = await engine.getContainer(id).inspect();
+  const ip = Object.values(c.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
+  if (!ip) throw new Error(`sandbox ${id} has no address`);
+  return ip;
+}
+
+/**
+ * The provider the tests use, built by the runner's own factory from the environment (as
+ * `make test` sets it), for one test instance and with the classroom mirror attached.
+ */
+export function testProvider(
+  instance: string,
+  over: Partial<ProviderConfig> = {},
+  logger?: Logger,
+): SandboxProvider {
+  return createSandboxProvider(
+    {
+      ...loadConfig({ ...process.env, SLIPWAY_DOCKER_SOCKET: engineSocket }),
+      mirrorContainer: 'slipway-registry',
+      instance,
+      ...over,
+    },
+    logger,
   );
 }

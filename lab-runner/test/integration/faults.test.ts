@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
-import { engine, engineSocket, leftovers } from './engine.ts';
+import { engine, leftovers, testProvider } from './engine.ts';
 import { RunnerProcess } from './runner-process.ts';
 
 /**
@@ -80,11 +79,7 @@ describe('faults', () => {
 
   it('a sandbox created just before a crash, never recorded, is reaped at start', async () => {
     await runner.stop('SIGKILL');
-    const provider = new DockerSandboxProvider({
-      socketPath: engineSocket,
-      instance: runner.instance,
-      mirrorContainer: 'slipway-registry',
-    });
+    const provider = testProvider(runner.instance);
     const ghost = await provider.create({
       labels: {
         instance: runner.instance,

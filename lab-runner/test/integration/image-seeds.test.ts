@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/errors/log.ts';
-import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import type { SandboxSpec } from '../../src/sandbox/provider.ts';
 import { waitUntilEngineReady } from '../../src/sandbox/readiness.ts';
-import { engine, engineSocket, leftovers, newInstance, sweep } from './engine.ts';
+import { engine, leftovers, newInstance, sweep, testProvider } from './engine.ts';
 
 const instance = newInstance('seeds');
 const warnings: string[] = [];
@@ -13,7 +12,7 @@ const logger: Logger = {
   warn: (msg, fields) => warnings.push(`${msg} ${JSON.stringify(fields)}`),
   error: () => {},
 };
-const provider = new DockerSandboxProvider({ socketPath: engineSocket, instance, logger });
+const provider = testProvider(instance, { mirrorContainer: undefined }, logger);
 // A tag no other test uses, so this file builds (and removes) a seed of its own.
 const tag = `debian:seed-${randomBytes(3).toString('hex')}`;
 const images = [{ name: 'debian', source: 'slipway/course-debian:latest', tags: [tag] }];
@@ -66,7 +65,7 @@ describe('image seeds', () => {
     });
     const a = await provider.create(spec());
     first = a.id;
-    expect(a.imagesSeeded).toBe(true);
+    expect(a.imagesReady).toBe(true);
     const made = (await seedVolumes()).filter((v) => !before.includes(v));
     expect(made).toHaveLength(1);
     expect(made[0]).toMatch(/^slipway-seed-[0-9a-f]{24}$/);
@@ -81,7 +80,7 @@ describe('image seeds', () => {
 
     const b = await provider.create(spec());
     second = b.id;
-    expect(b.imagesSeeded).toBe(true);
+    expect(b.imagesReady).toBe(true);
     expect((await seedVolumes()).filter((v) => !before.includes(v))).toEqual(made);
   });
 
@@ -107,18 +106,14 @@ describe('image seeds', () => {
       { name: 'nope', source: 'slipway/course-does-not-exist:latest', tags: ['nope'] },
     ];
     const c = await provider.create(spec({ images: broken }));
-    expect(c.imagesSeeded).toBe(false);
+    expect(c.imagesReady).toBe(false);
     expect(c.state).toBe('running');
     expect(warnings.join('\n')).toMatch(/image seed not used.*course-does-not-exist/);
   });
 
   it('is not used when turned off', async () => {
-    const off = new DockerSandboxProvider({
-      socketPath: engineSocket,
-      instance,
-      imageSeeds: false,
-    });
+    const off = testProvider(instance, { imageSeeds: false, mirrorContainer: undefined });
     const d = await off.create(spec());
-    expect(d.imagesSeeded).toBe(false);
+    expect(d.imagesReady).toBe(false);
   });
 });

@@ -3,21 +3,16 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import type { SandboxInfo } from '../../src/sandbox/provider.ts';
 import { waitUntilEngineReady } from '../../src/sandbox/readiness.ts';
-import { engine, engineSocket, newInstance, sweep } from './engine.ts';
+import { engine, newInstance, sandboxAddress, sweep, testProvider } from './engine.ts';
 
 /**
  * The security boundary, tested on real sandboxes. Probes only target the sandboxes and
  * canaries this test starts itself, and a listener it opens on the host.
  */
 const instance = newInstance('isolation');
-const provider = new DockerSandboxProvider({
-  socketPath: engineSocket,
-  instance,
-  mirrorContainer: 'slipway-registry',
-});
+const provider = testProvider(instance);
 const probes = readFileSync(join(import.meta.dirname, 'escape-probes.sh'), 'utf8');
 
 async function sandbox(name: string): Promise<SandboxInfo> {
@@ -83,7 +78,7 @@ describe('network isolation', () => {
         "(while true; do printf 'HTTP/1.0 200 OK\\r\\n\\r\\ncanary' | nc -l -p 8088 -q 1; done) >/dev/null 2>&1 &",
       );
     }
-    canaryIp = (await provider.openPort(b.id, 8088)).host;
+    canaryIp = await sandboxAddress(b.id);
     const fromHost = await fetch(`http://${canaryIp}:8088/`).then(
       (r) => r.status,
       () => 0,

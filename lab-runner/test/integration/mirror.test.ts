@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import type { SandboxInfo } from '../../src/sandbox/provider.ts';
 import { waitUntilEngineReady } from '../../src/sandbox/readiness.ts';
-import { engineSocket, newInstance, sweep } from './engine.ts';
+import { newInstance, sweep, testProvider } from './engine.ts';
 
 /**
  * The classroom mirror is shared by every sandbox, so it must be read-only from inside them:
@@ -15,11 +14,7 @@ import { engineSocket, newInstance, sweep } from './engine.ts';
  * at once (and fails).
  */
 const instance = newInstance('mirror');
-const provider = new DockerSandboxProvider({
-  socketPath: engineSocket,
-  instance,
-  mirrorContainer: 'slipway-registry',
-});
+const provider = testProvider(instance);
 const digestsFile = process.env.SLIPWAY_MIRROR_DIGESTS ?? '/var/lib/slipway/mirror-digests.tsv';
 const courseDir = join(import.meta.dirname, '../../../images/course');
 

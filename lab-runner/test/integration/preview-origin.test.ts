@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
-import { engineSocket, leftovers } from './engine.ts';
+import type { SandboxProvider } from '../../src/sandbox/provider.ts';
+import { leftovers, testProvider } from './engine.ts';
 import { openPreview } from './preview-client.ts';
 import { rawRequest, rawUpgrade } from './raw-http.ts';
 import { RunnerProcess } from './runner-process.ts';
@@ -15,7 +15,7 @@ const runner = new RunnerProcess({ prefix: 'it-preview' });
 const LAB = 'first-containers';
 let cookie: string;
 let sandboxId: string;
-let provider: DockerSandboxProvider;
+let provider: SandboxProvider;
 
 /** Runs a script as root in the learner's sandbox, as the learner could. */
 const inSandbox = async (script: string) => {
@@ -45,7 +45,7 @@ const oneShot = (port: number, response: string, file: string) =>
 
 beforeAll(async () => {
   ({ cookie } = await runner.learnerAtPrompt());
-  provider = new DockerSandboxProvider({ socketPath: engineSocket, instance: runner.instance });
+  provider = testProvider(runner.instance);
   const [only] = await provider.list({});
   sandboxId = only!.id;
   await inSandbox('docker run -d --name web -p 8080:80 nginx >/dev/null');

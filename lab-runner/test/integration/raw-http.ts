@@ -59,3 +59,16 @@ export function rawUpgrade(
     s.write(`${lines.join('\r\n')}\r\n\r\n`);
   });
 }
+
+/** A GET over a connection the provider opened (connectPort); resolves with the whole reply. */
+export function getOver(conn: import('node:stream').Duplex, path = '/'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    conn.on('data', (d: Buffer) => {
+      got += d.toString();
+    });
+    conn.on('end', () => resolve(got));
+    conn.on('error', reject);
+    conn.write(`GET ${path} HTTP/1.0\r\nHost: sandbox\r\n\r\n`);
+  });
+}

@@ -7,15 +7,11 @@ import { type Lab, loadLabs } from '../../src/labs/load-labs.ts';
 import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import type { SandboxInfo } from '../../src/sandbox/provider.ts';
 import { provisionSandbox } from '../../src/sessions/provision.ts';
-import { engine, engineSocket, leftovers, newInstance, sweep } from './engine.ts';
+import { engine, engineSocket, leftovers, newInstance, sweep, testProvider } from './engine.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const instance = newInstance('provider');
-const provider = new DockerSandboxProvider({
-  socketPath: engineSocket,
-  instance,
-  mirrorContainer: 'slipway-registry',
-});
+const provider = testProvider(instance);
 const checks = new CheckRunner(provider, { maxOutputBytes: 16_384 });
 const { labs } = loadLabs(join(root, 'labs'), loadCourseImages(join(root, 'images')), root);
 const lab = labs.get('first-containers') as Lab;
@@ -234,10 +230,7 @@ describe('a sandbox that never becomes ready', () => {
 
 describe('an engine that is down or slow', () => {
   it('reports an unreachable engine as ENGINE_UNAVAILABLE', async () => {
-    const down = new DockerSandboxProvider({
-      socketPath: '/run/slipway/no-such-engine.sock',
-      instance,
-    });
+    const down = testProvider(instance, { dockerSocket: '/run/slipway/no-such-engine.sock' });
     await expect(down.ping()).rejects.toMatchObject({
       code: 'ENGINE_UNAVAILABLE',
       message: 'The lab service cannot reach its Docker engine right now.',

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { availableParallelism, totalmem } from 'node:os';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { slipwayError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../errors/log.ts';
 import type { CourseImage } from '../../labs/course-images.ts';
+import { hostCapacity } from '../capacity.ts';
 import { fromDockerLabels, labelFilters, toDockerLabels } from '../labels.ts';
 import {
   type CallOptions,
@@ -15,20 +14,30 @@ import {
   type SandboxEvent,
   type SandboxInfo,
   type SandboxLabels,
+  type SandboxLimits,
   type SandboxProvider,
   type SandboxSpec,
-  type SandboxState,
   type SandboxStats,
   type SessionResources,
   type Terminal,
   type TerminalRequest,
 } from '../provider.ts';
-import { delegateCgroups, type Remap, remapFromRootDir } from './cgroup-delegation.ts';
-import { engineCall, isGone, translateEngineError } from './engine-errors.ts';
-import { CappedSink, DockerDemuxer } from './exec-output.ts';
-import { imageLoadScript } from './image-load.ts';
-import { copyTree, ImageSeeds } from './image-seeds.ts';
+import { type Remap, remapFromRootDir } from './cgroup-delegation.ts';
+import {
+  DIND_HOST_CONFIG,
+  MIRROR_ALIAS,
+  mirrorArgs,
+  sandboxNames as names,
+  ROOTLESS,
+  type SandboxIsolation,
+  sandboxState,
+} from './dind.ts';
+import { DockerHost } from './docker-host.ts';
+import { call, engineCall, isGone, translateEngineError } from './engine-errors.ts';
+import { ImageSeeds } from './image-seeds.ts';
 import { buildSeed } from './seed-builder.ts';
+
+export type { SandboxIsolation } from './dind.ts';
 
 export interface DockerProviderOptions {
   /** Path of the engine's unix socket. */
@@ -57,83 +66,53 @@ export interface DockerProviderOptions {
   imageSeeds?: boolean;
   /** Where the provider reports what it recovered from (a seed it could not use). */
   logger?: Logger;
-}
-
-export type SandboxIsolation = 'userns' | 'rootless';
-
-/** What a rootless sandbox adds: its engine's socket, a TUN device for slirp4netns, and an
- * unmasked /proc (a nested user namespace may only mount proc where none is hidden). */
-const ROOTLESS = {
-  env: ['SLIPWAY_ISOLATION=rootless', 'DOCKER_HOST=unix:///run/user/1000/docker.sock'],
-  hostConfig: {
-    Devices: [
-      { PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' },
-    ],
-    MaskedPaths: [],
-    ReadonlyPaths: [],
-  },
-};
-
-/**
- * Flags that let a real dockerd run inside the sandbox without --privileged. On a
- * user-namespaced engine root inside maps to an unprivileged host uid (see README, trust model),
- * and these capabilities are scoped to the sandbox's own user namespace. SYS_PTRACE is what lets
- * the inner runc open the namespaces of a container process running as a non-root user, i.e.
- * `docker exec` into such a container.
- */
-const DIND_HOST_CONFIG = {
-  CapAdd: ['SYS_ADMIN', 'NET_ADMIN', 'MKNOD', 'SYS_PTRACE'],
-  SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-  CgroupnsMode: 'private',
-} as const;
-
-/** Calls a dockerode method with an options object its type definitions do not describe
- * (chiefly `abortSignal`, which dockerode supports at runtime). */
-function call<T>(target: object, method: string, options: object): Promise<T> {
-  const fn = (target as Record<string, (o: object) => Promise<T>>)[method];
-  if (!fn) throw new Error(`dockerode has no method ${method}`);
-  return fn.call(target, options);
-}
-
-/** How sandboxes' inner engines reach the classroom mirror on their own network. */
-const MIRROR_ALIAS = 'mirror';
-
-async function emptyFolder(path: string): Promise<void> {
-  for (const entry of await readdir(path))
-    await rm(join(path, entry), { recursive: true, force: true });
+  /** What this host holds (default: this machine's memory and cores, as the runner shares it). */
+  machine?: { totalMemBytes: number; cpus: number };
 }
 
 /** How long creating a sandbox may spend on its image seed, building it included. */
 const SEED_TIMEOUT_MS = 300_000;
 
-const names = (session: string) => ({
-  container: `slipway-sbx-${session}`,
-  network: `slipway-net-${session}`,
-  volume: `slipway-docker-${session}`,
-});
-
+/**
+ * Sandboxes on one Docker engine that shares its machine with the runner: a container per
+ * sandbox with its own bridge network and volume. What must happen on that machine (exec,
+ * terminals, ports, cgroups, seeds, readings) is its DockerHost's work.
+ */
 export class DockerSandboxProvider implements SandboxProvider {
   readonly kind = 'docker';
+  readonly host: DockerHost;
   private readonly docker: Docker;
   private readonly callTimeoutMs: number;
   private remap: Promise<Remap | undefined> | undefined;
   private readonly opts: DockerProviderOptions;
 
-  private readonly seeds: ImageSeeds | undefined;
-
   constructor(opts: DockerProviderOptions) {
     this.opts = opts;
     this.docker = new Docker({ socketPath: opts.socketPath });
     this.callTimeoutMs = opts.callTimeoutMs ?? 30_000;
-    this.seeds =
+    const seeds =
       opts.imageSeeds === false
         ? undefined
         : new ImageSeeds({
             docker: this.docker,
             variant: opts.isolation ?? 'userns',
+            // The builder is this provider's own sandbox, whoever asked for the seed.
             build: (spec, signal) =>
-              buildSeed(this, spec, (sb, s) => this.volumePath(sb.labels.session, s), signal),
+              buildSeed(
+                this,
+                { ...spec, labels: { ...spec.labels, instance: opts.instance } },
+                (sb, s) => this.volumePath(sb.labels.session, s),
+                signal,
+              ),
           });
+    this.host = new DockerHost({
+      docker: this.docker,
+      callTimeoutMs: this.callTimeoutMs,
+      remap: (o) => this.userNamespaceRemap(o),
+      cgroupRoot: opts.cgroupRoot,
+      seeds,
+      logger: opts.logger,
+    });
   }
 
   private get rootless(): boolean {
@@ -153,6 +132,11 @@ export class DockerSandboxProvider implements SandboxProvider {
     await engineCall('checking the engine', () =>
       call(this.docker, 'ping', { abortSignal: this.signal(opts, 5_000) }),
     );
+  }
+
+  async capacity(limits: SandboxLimits): Promise<number> {
+    const m = this.opts.machine ?? { totalMemBytes: totalmem(), cpus: availableParallelism() };
+    return hostCapacity({ ...m, sandboxMemBytes: limits.memoryBytes, sandboxCpus: limits.cpus });
   }
 
   /** The remapped root of a --userns-remap engine, read once from `docker info`. */
@@ -179,9 +163,9 @@ export class DockerSandboxProvider implements SandboxProvider {
     // The first sandbox for a set of images builds its seed (a load, ~10 s; longer on a busy
     // host), so seeding has a deadline of its own; the rest of create has 60 s after it.
     let signal = this.signal(opts, SEED_TIMEOUT_MS);
-    const remap = await this.userNamespaceRemap({ signal });
+    await this.userNamespaceRemap({ signal });
     try {
-      const [mirrorArgs, imagesSeeded] = await Promise.all([
+      const [engineArgs, imagesReady] = await Promise.all([
         (async () => {
           await engineCall('creating the sandbox network', () =>
             this.docker.createNetwork({
@@ -203,7 +187,13 @@ export class DockerSandboxProvider implements SandboxProvider {
               abortSignal: signal,
             }),
           );
-          return this.seedVolume(spec, signal);
+          // Before the engine starts: a copy of a prepared store instead of a load after.
+          if (!spec.images?.length) return false;
+          return this.host.copySeed(
+            spec,
+            await this.volumePath(spec.labels.session, signal),
+            signal,
+          );
         })(),
       ]);
       signal = this.signal(opts, 60_000);
@@ -214,7 +204,7 @@ export class DockerSandboxProvider implements SandboxProvider {
           Hostname: spec.hostname,
           Labels: toDockerLabels(spec.labels, 'sandbox'),
           Env: [
-            `SLIPWAY_DOCKERD_ARGS=${[...mirrorArgs, ...(spec.innerEngineArgs ?? [])].join(' ')}`,
+            `SLIPWAY_DOCKERD_ARGS=${engineArgs.join(' ')}`,
             ...(this.rootless ? ROOTLESS.env : []),
           ],
           HostConfig: {
@@ -234,61 +224,18 @@ export class DockerSandboxProvider implements SandboxProvider {
         } as Docker.ContainerCreateOptions),
       );
       await engineCall('starting the sandbox', () => container.start({ abortSignal: signal }));
+      await this.host.handOver(n.container, {}, { signal });
       const inspected = await engineCall('inspecting the sandbox', () =>
         container.inspect({ abortSignal: signal }),
       );
-      if (remap && inspected.State.Pid > 0) {
-        try {
-          await delegateCgroups(inspected.State.Pid, remap, this.opts.cgroupRoot);
-        } catch (err) {
-          // A sandbox that already exited has no cgroups left to hand over; the readiness
-          // wait reports its exit, which is the useful reason. Its process can be gone (or a
-          // zombie) a moment before the engine says it stopped, so give the engine 2 s to say so.
-          for (let i = 0; ; i++) {
-            const now = await call<Docker.ContainerInspectInfo>(container, 'inspect', {
-              abortSignal: signal,
-            }).catch(() => undefined);
-            if (!now?.State.Running) return toInfo(now ?? inspected);
-            if (i >= 20) {
-              if (processAlive(inspected.State.Pid)) throw err;
-              return toInfo(now);
-            }
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        }
-      }
-      return { ...toInfo(inspected), imagesSeeded };
+      return { ...toInfo(inspected), imagesReady };
     } catch (err) {
       await this.destroy(n.container).catch(() => {});
       throw translateEngineError(err, 'creating the sandbox');
     }
   }
 
-  /**
-   * Copies a seed of spec.images into the new sandbox's volume before its engine starts.
-   * False when there is none to copy or it could not be used: the images are then loaded
-   * after start, as without seeds, so a seed problem only costs time.
-   */
-  private async seedVolume(spec: SandboxSpec, signal: AbortSignal): Promise<boolean> {
-    if (!this.seeds || !spec.images?.length) return false;
-    let target: string | undefined;
-    try {
-      const store = await this.seeds.store(spec, signal);
-      target = await this.volumePath(spec.labels.session, signal);
-      await copyTree(store, target, signal);
-      return true;
-    } catch (err) {
-      signal.throwIfAborted();
-      this.opts.logger?.warn('image seed not used; the images are loaded after start', {
-        session: spec.labels.session,
-        error: err instanceof Error ? err.message : String(err),
-      });
-      if (target) await emptyFolder(target).catch(() => {});
-      return false;
-    }
-  }
-
-  /** Host path of a sandbox volume's data (the runner shares the engine's host). */
+  /** Host path of a sandbox volume's data (this provider shares the engine's machine). */
   private async volumePath(session: string, signal: AbortSignal): Promise<string> {
     const v = await engineCall('inspecting the sandbox volume', () =>
       call<{ Mountpoint: string }>(this.docker.getVolume(names(session).volume), 'inspect', {
@@ -319,10 +266,7 @@ export class DockerSandboxProvider implements SandboxProvider {
         abortSignal: signal,
       }),
     );
-    return [
-      `--registry-mirror=http://${MIRROR_ALIAS}:5000`,
-      `--insecure-registry=${MIRROR_ALIAS}:5000`,
-    ];
+    return mirrorArgs(MIRROR_ALIAS);
   }
 
   async inspect(id: string, opts?: CallOptions): Promise<SandboxInfo | undefined> {
@@ -358,168 +302,35 @@ export class DockerSandboxProvider implements SandboxProvider {
       out.push({
         id: (c.Names[0] ?? c.Id).replace(/^\//, ''),
         labels,
-        state: c.State as SandboxState,
+        state: sandboxState(c.State),
         createdAt: new Date(c.Created * 1000),
       });
     }
     return out;
   }
 
-  async exec(id: string, req: ExecRequest, opts?: CallOptions): Promise<ExecResult> {
-    const started = performance.now();
-    const signal = this.signal(opts);
-    const exec = await engineCall('starting a command in the sandbox', () =>
-      this.docker.getContainer(id).exec({
-        Cmd: req.cmd,
-        AttachStdout: true,
-        AttachStderr: true,
-        AttachStdin: req.stdin !== undefined,
-        Tty: false,
-        Env: Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${v}`),
-        User: req.user ?? 'root',
-        WorkingDir: req.workdir ?? '/root',
-        abortSignal: signal,
-      } as Docker.ExecCreateOptions),
-    );
-    const socket = (await engineCall('starting a command in the sandbox', () =>
-      exec.start({
-        hijack: true,
-        stdin: req.stdin !== undefined,
-        abortSignal: signal,
-      } as Docker.ExecStartOptions),
-    )) as Duplex;
-
-    const limit = req.maxOutputBytes ?? 64 * 1024;
-    const stdout = new CappedSink(limit, req.onStdout);
-    const stderr = new CappedSink(limit);
-    const demux = new DockerDemuxer(stdout, stderr);
-    let timedOut = false;
-    await new Promise<void>((resolve) => {
-      const finish = () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        timedOut = true;
-        socket.destroy();
-        finish();
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      socket.on('data', (chunk: Buffer) => demux.push(chunk));
-      socket.once('end', finish);
-      socket.once('close', finish);
-      socket.once('error', finish);
-      if (typeof req.stdin === 'string') socket.end(req.stdin);
-      else if (req.stdin) {
-        req.stdin.on('error', () => socket.destroy());
-        req.stdin.pipe(socket);
-      }
-    });
-
-    let exitCode: number | null = null;
-    if (!timedOut) {
-      // The stream can end a moment before the engine records the exit code.
-      for (let i = 0; i < 20 && exitCode === null; i++) {
-        const state = await engineCall('reading a command result', () =>
-          exec.inspect({ abortSignal: this.signal(opts, 5_000) }),
-        );
-        if (!state.Running) exitCode = state.ExitCode ?? null;
-        else await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    return {
-      exitCode,
-      stdout: stdout.text(),
-      stderr: stderr.text(),
-      truncated: stdout.truncated || stderr.truncated,
-      timedOut,
-      durationMs: Math.round(performance.now() - started),
-    };
+  exec(id: string, req: ExecRequest, opts?: CallOptions): Promise<ExecResult> {
+    return this.host.exec(id, req, opts);
   }
 
-  async openTerminal(id: string, req: TerminalRequest, opts?: CallOptions): Promise<Terminal> {
-    const signal = this.signal(opts);
-    const exec = await engineCall('opening a terminal', () =>
-      this.docker.getContainer(id).exec({
-        Cmd: req.cmd,
-        AttachStdin: true,
-        AttachStdout: true,
-        AttachStderr: true,
-        Tty: true,
-        // Born at its real size: a program that reads the size at start (slipway-tty on
-        // attach, readline) would otherwise see 0x0 until the first resize.
-        ConsoleSize: [req.rows, req.cols],
-        Env: Object.entries({ TERM: 'xterm-256color', ...req.env }).map(([k, v]) => `${k}=${v}`),
-        WorkingDir: req.workdir ?? '/root',
-        User: this.learnerUser,
-        abortSignal: signal,
-      } as Docker.ExecCreateOptions),
-    );
-    const stream = (await engineCall('opening a terminal', () =>
-      exec.start({
-        hijack: true,
-        stdin: true,
-        Tty: true,
-        ConsoleSize: [req.rows, req.cols],
-        abortSignal: signal,
-      } as Docker.ExecStartOptions),
-    )) as Duplex;
-    const terminal: Terminal = {
-      stream,
-      resize: async (cols, rows, o) => {
-        await engineCall('resizing the terminal', () =>
-          call(exec, 'resize', { h: rows, w: cols, abortSignal: this.signal(o, 5_000) }),
-        );
-      },
-      exitCode: async (o) => {
-        const s = await engineCall('reading the terminal state', () =>
-          exec.inspect({ abortSignal: this.signal(o, 5_000) }),
-        );
-        return s.Running ? null : (s.ExitCode ?? null);
-      },
-      [Symbol.asyncDispose]: async () => {
-        stream.destroy();
-      },
-    };
-    await terminal.resize(req.cols, req.rows, opts).catch(() => {});
-    return terminal;
+  openTerminal(id: string, req: TerminalRequest, opts?: CallOptions): Promise<Terminal> {
+    return this.host.openTerminal(id, { ...req, user: this.learnerUser }, opts);
   }
 
-  async openPort(
-    id: string,
-    port: number,
-    opts?: CallOptions,
-  ): Promise<{ host: string; port: number }> {
-    const c = await engineCall('finding the sandbox address', () =>
-      this.docker.getContainer(id).inspect({ abortSignal: this.signal(opts) }),
-    );
-    const ip = Object.values(c.NetworkSettings.Networks ?? {})[0]?.IPAddress;
-    if (!ip) throw slipwayError('SANDBOX_GONE');
-    return { host: ip, port };
+  connectPort(id: string, port: number, opts?: CallOptions): Promise<Duplex> {
+    return this.host.connectPort(id, port, opts);
   }
 
-  async loadImages(id: string, images: readonly CourseImage[], opts?: CallOptions): Promise<void> {
-    if (images.length === 0) return;
-    const signal = this.signal(opts, 180_000);
-    const tar = (await engineCall('exporting course images', () =>
-      call<NodeJS.ReadableStream>(this.docker, 'getImages', {
-        names: images.map((i) => i.source),
-        abortSignal: signal,
-      }),
-    )) as NodeJS.ReadableStream;
-    const result = await this.exec(
-      id,
-      { cmd: ['sh', '-c', imageLoadScript(images)], stdin: tar, maxOutputBytes: 8192 },
-      { signal, timeoutMs: 180_000 },
-    );
-    if (result.exitCode !== 0) {
-      const detail = (result.stderr || result.stdout).trim().split('\n').at(-1) ?? 'unknown error';
-      throw slipwayError(result.timedOut ? 'ENGINE_TIMEOUT' : 'ENGINE_ERROR', {
-        operation: 'loading course images',
-        detail,
-      });
-    }
+  loadImages(id: string, images: readonly CourseImage[], opts?: CallOptions): Promise<void> {
+    return this.host.loadImages(id, images, opts);
+  }
+
+  stats(id: string, opts?: CallOptions): Promise<SandboxStats> {
+    return this.host.stats(id, opts);
+  }
+
+  diskUsage(id: string, opts?: CallOptions): Promise<number> {
+    return this.host.diskUsage(id, opts);
   }
 
   async destroy(id: string, opts?: CallOptions): Promise<void> {
@@ -604,42 +415,6 @@ export class DockerSandboxProvider implements SandboxProvider {
     return [...bySession.values()];
   }
 
-  async stats(id: string, opts?: CallOptions): Promise<SandboxStats> {
-    const s = await engineCall('reading sandbox stats', () =>
-      call<Docker.ContainerStats>(this.docker.getContainer(id), 'stats', {
-        stream: false,
-        // One sample, without the engine's one-second wait for a second one.
-        'one-shot': true,
-        abortSignal: this.signal(opts),
-      }),
-    );
-    const mem = s.memory_stats;
-    const m = (mem.stats ?? {}) as Record<string, number | undefined>;
-    // cgroup v1 names first (total_*: the whole hierarchy), then v2's.
-    const cache = m.total_inactive_file ?? m.inactive_file ?? m.cache ?? 0;
-    return {
-      memoryBytes: Math.max(0, (mem.usage ?? 0) - cache),
-      anonBytes: m.total_rss ?? m.anon ?? m.rss ?? 0,
-      pids: s.pids_stats?.current ?? 0,
-      cpuNanos: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
-    };
-  }
-
-  async diskUsage(id: string, opts?: CallOptions): Promise<number> {
-    const [c, du] = await Promise.all([
-      engineCall('measuring the sandbox', () =>
-        call<{ SizeRw?: number }>(this.docker.getContainer(id), 'inspect', {
-          size: true,
-          abortSignal: this.signal(opts),
-        }),
-      ),
-      // -x: the inner engine's data volume only, not the overlays mounted inside it.
-      this.exec(id, { cmd: ['du', '-sxb', '/var/lib/docker'], maxOutputBytes: 1024 }, opts),
-    ]);
-    const inner = Number(/^(\d+)/.exec(du.stdout)?.[1] ?? 0);
-    return (c.SizeRw ?? 0) + inner;
-  }
-
   async *events(opts: { signal: AbortSignal }): AsyncIterable<SandboxEvent> {
     const stream = (await engineCall('watching sandbox events', () =>
       call<NodeJS.ReadableStream>(this.docker, 'getEvents', {
@@ -677,7 +452,7 @@ function toInfo(c: Docker.ContainerInspectInfo): SandboxInfo {
   return {
     id: c.Name.replace(/^\//, ''),
     labels,
-    state: s.Status as SandboxState,
+    state: sandboxState(s.Status),
     createdAt: new Date(c.Created),
     ...(s.Running || s.Status === 'created'
       ? {}
@@ -712,15 +487,5 @@ function toEvent(e: EngineEvent): SandboxEvent | undefined {
       return { kind: 'destroyed', id, labels, at };
     default:
       return undefined;
-  }
-}
-
-/** Whether a host process exists and is not a zombie (it has exited but not been reaped). */
-function processAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
   }
 }

@@ -47,3 +47,13 @@ export async function engineCall<T>(operation: string, fn: () => Promise<T>): Pr
 export function isGone(err: unknown): boolean {
   return err instanceof SlipwayError && err.code === 'SANDBOX_GONE';
 }
+
+/**
+ * Calls a dockerode method with an options object its type definitions do not describe
+ * (chiefly `abortSignal`, which dockerode supports at runtime).
+ */
+export function call<T>(target: object, method: string, options: object): Promise<T> {
+  const fn = (target as Record<string, (o: object) => Promise<T>>)[method];
+  if (!fn) throw new Error(`dockerode has no method ${method}`);
+  return fn.call(target, options);
+}
