@@ -11,6 +11,12 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   reporter: [['list']],
+  // `default`: everything on one host. `cluster`: against the test cluster, which the cluster
+  // layer of `make test` makes first (scripts/test-cluster-suite.sh).
+  projects: [
+    { name: 'default', testIgnore: 'cluster/**' },
+    { name: 'cluster', testMatch: 'cluster/**/*.spec.ts' },
+  ],
   use: {
     browserName: 'chromium',
     viewport: { width: 1400, height: 1000 },

@@ -3,12 +3,14 @@
  * the same run, written into BENCHMARKS.md between the latest-run markers (the history below
  * them is kept). Never fails on a number.
  *
- *   node bench/run.ts [terminal] [density] [pages]   (default: all three)
+ *   node bench/run.ts [terminal] [density] [pages] [cluster]   (default: the first three;
+ *   `cluster` makes a 3-node test cluster on this machine, measures it, and removes it)
  *   BENCH_STARTS=5 BENCH_KEYS=300 BENCH_DENSITY_STEPS=1,2,3,4,6,8,10,15,20 BENCH_DENSITY_SECONDS=60
  *   BENCH_WRITE=0   print only, leave BENCHMARKS.md alone
  */
 import { join } from 'node:path';
 import { loadConfig } from '../lab-runner/src/config.ts';
+import { clusterBench } from './cluster.ts';
 import { densityBench } from './density.ts';
 import { type BenchRow, machine, markdownTable, writeLatest } from './lib.ts';
 import { pagesBench } from './pages.ts';
@@ -17,7 +19,7 @@ import { terminalBench } from './terminal.ts';
 
 const env = process.env;
 const parts = new Set(process.argv.slice(2));
-const want = (p: string) => parts.size === 0 || parts.has(p);
+const want = (p: string) => (parts.size === 0 && p !== 'cluster') || parts.has(p);
 const log = (s: string) => console.log(s);
 
 const started = new Date();
@@ -48,6 +50,18 @@ if (want('density')) {
 if (want('pages')) {
   log('Page weight and time to an interactive terminal…');
   rows.push(...(await pagesBench({ root: ROOT, log })));
+}
+
+if (want('cluster')) {
+  log('A 3-node Swarm cluster on this machine…');
+  rows.push(
+    ...(await clusterBench({
+      starts: Number(env.BENCH_STARTS ?? 5),
+      keys: Number(env.BENCH_KEYS ?? 300),
+      terminals: Number(env.BENCH_CLUSTER_TERMINALS ?? 24),
+      log,
+    })),
+  );
 }
 
 const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);

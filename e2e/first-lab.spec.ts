@@ -1,23 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import type { Page } from '@playwright/test';
+import { expectPassed, LAB, LESSON, run, TASKS, task } from './first-containers.ts';
 import { expect, test } from './fixtures.ts';
-
-const LESSON = '/docker-fundamentals/first-containers/';
-const LAB = '[data-lab="first-containers"]';
-const TASKS = ['run-web', 'redis-volume', 'write-key', 'keep-data', 'unblock-worker'];
-
-const task = (page: Page, id: string) => page.locator(`${LAB} [data-testid="task-${id}"]`);
-
-/** Types a command into the xterm.js terminal the way a learner does, then Enter. */
-async function run(page: Page, command: string) {
-  await page.locator(`${LAB} [data-testid="lab-terminal"]`).click();
-  await page.keyboard.type(command, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
-
-async function expectPassed(page: Page, id: string, timeout = 45_000) {
-  await expect(task(page, id)).toHaveAttribute('data-state', 'passed', { timeout });
-}
 
 test('a learner solves the fundamentals lab in the browser terminal; progress survives a reload and a runner restart', async ({
   page,

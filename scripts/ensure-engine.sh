@@ -45,6 +45,23 @@ ensure_store() {
   mount -o loop,discard "$STORE_FILE" "$DATA" || info "could not mount $STORE_FILE: sandboxes are seeded by a full copy"
 }
 
+# A cluster node (scripts/cluster-init.sh, join-cluster.sh) runs its engine in cluster mode:
+# Swarm refuses --live-restore; services cannot set seccomp (before Engine 25) or the cgroup
+# namespace, so the engine's defaults do; its labels say it takes sandboxes and its name; and it
+# never pulls a service's image (each node runs its own build).
+CLUSTER_ENV=/etc/slipway/cluster.env
+# shellcheck disable=SC1090
+[ -f "$CLUSTER_ENV" ] && source "$CLUSTER_ENV"
+MODE_ARGS=(--live-restore)
+if [ "${SLIPWAY_ENGINE_MODE:-single}" = cluster ]; then
+  mkdir -p /etc/slipway
+  echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[]}' >/etc/slipway/seccomp-allow.json
+  MODE_ARGS=(--seccomp-profile /etc/slipway/seccomp-allow.json --default-cgroupns-mode private
+    --label "slipway.sandboxes=${SLIPWAY_NODE_SANDBOXES:-true}"
+    --label "slipway.name=${SLIPWAY_NODE_NAME:-$(hostname)}")
+  export DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1
+fi
+
 answers() { docker -H "unix://$SOCK" version >/dev/null 2>&1; }
 # Rootless sandboxes (SLIPWAY_ISOLATION=rootless) open the TUN device as their unprivileged
 # learner, for slirp4netns; 0666 is Debian's own default for it.
@@ -80,7 +97,7 @@ else
     --bridge "$BRIDGE" \
     --default-address-pool "base=$POOL,size=24" \
     --userns-remap default \
-    --live-restore \
+    "${MODE_ARGS[@]}" \
     --cgroup-parent /slipway \
     --containerd-namespace slipway \
     --containerd-plugins-namespace slipway-plugins \

@@ -6,6 +6,8 @@ source "$(dirname "$0")/lib.sh"
 
 # xfsprogs: the engine's store is XFS with reflink (scripts/ensure-engine.sh)
 want=(docker.io iptables debootstrap uidmap iproute2 curl ca-certificates xfsprogs)
+# openssl: a cluster's TLS credentials (scripts/cluster-credentials.sh)
+want+=(openssl)
 # chromium for the browser tests; jq because unit tests run checklib.sh with the host's bash
 [ "${1:-}" = "--test" ] && want+=(chromium jq)
 

@@ -73,7 +73,8 @@ engine() {
   local i=$1
   local log="$DATA/n$i.log"
   mkdir -p "$DATA/n$i" "$RUN/n$i"
-  in_ns "$i" nohup dockerd \
+  # Services name their image; a node uses its own copy and never tries to pull it.
+  in_ns "$i" env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 nohup dockerd \
     --host "unix://$(sock "$i")" \
     --data-root "$DATA/n$i" \
     --exec-root "$RUN/n$i" \
@@ -82,6 +83,7 @@ engine() {
     --default-cgroupns-mode private \
     --seccomp-profile "$DATA/seccomp-allow.json" \
     --cgroup-parent "slwc-n$i" \
+    --label slipway.sandboxes=true --label "slipway.name=n$i" \
     --log-level warn >>"$log" 2>&1 &
 }
 
@@ -118,11 +120,6 @@ up() {
   token=$(dk 1 swarm join-token -q worker)
   for i in $(seq 2 "$N"); do
     dk "$i" swarm join --token "$token" --advertise-addr "$(node_ip "$i")" "$(node_ip 1):2377" >/dev/null
-  done
-  for i in $(seq 1 "$N"); do
-    # All nodes share this machine's host name: the label names them for people.
-    dk 1 node update --label-add slipway.sandboxes=true --label-add "slipway.name=n$i" \
-      "$(dk "$i" info --format '{{.Swarm.NodeID}}')" >/dev/null
   done
   info "swarm: $(dk 1 node ls --format '{{.ID}} {{.Status}} {{.ManagerStatus}}' | tr '\n' ';')"
 

@@ -14,6 +14,7 @@ layers=(
   "integration tests (real engine)|npm run --silent test:integration"
   "labs:test (every lab solved in a fresh sandbox)|npm run --silent labs:test"
   "end-to-end tests (Chromium)|npm run --silent test:e2e"
+  "cluster tests (a 3-node swarm on this machine)|bash scripts/test-cluster-suite.sh"
 )
 summary=()
 rm -rf test-results/diagnosis

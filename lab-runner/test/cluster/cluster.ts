@@ -42,12 +42,14 @@ export async function nodeOf(info: SandboxInfo): Promise<string> {
   const tasks = (await manager().listTasks({ filters: { service: [info.id] } })) as SwarmTask[];
   const task = tasks.find((t) => t.Status.State === 'running');
   const node = (await nodes()).find((n) => n.ID === task?.NodeID);
-  return node?.Spec?.Labels?.['slipway.name'] ?? '?';
+  return node?.Description?.Engine?.Labels?.['slipway.name'] ?? '?';
 }
 
 /** A node's swarm ID from its name. */
 export async function nodeId(name: string): Promise<string> {
-  const node = (await nodes()).find((n) => n.Spec?.Labels?.['slipway.name'] === name);
+  const node = (await nodes()).find(
+    (n) => n.Description?.Engine?.Labels?.['slipway.name'] === name,
+  );
   if (!node) throw new Error(`no node ${name}`);
   return node.ID;
 }

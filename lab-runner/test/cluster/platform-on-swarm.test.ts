@@ -25,6 +25,8 @@ interface Learner {
   node: string;
 }
 const learners: Learner[] = [];
+/** The learner who solved a task on a worker node. */
+let solver: Learner;
 
 /** The node (n1, n2, n3) a learner's sandbox task runs on, from the manager. */
 async function nodeOfLearner(cookie: string): Promise<string> {
@@ -36,7 +38,9 @@ async function nodeOfLearner(cookie: string): Promise<string> {
     filters: { service: services.map((s) => s.ID!), 'desired-state': ['running'] },
   })) as Array<{ NodeID: string }>;
   const all = await nodes();
-  return all.find((n) => n.ID === tasks[0]?.NodeID)?.Spec?.Labels?.['slipway.name'] ?? '?';
+  return (
+    all.find((n) => n.ID === tasks[0]?.NodeID)?.Description?.Engine?.Labels?.['slipway.name'] ?? '?'
+  );
 }
 
 beforeAll(async () => {
@@ -55,6 +59,7 @@ describe('the platform on a Swarm cluster', () => {
 
   it('on a worker node: terminal, checks turning green, preview and the recording all work', async () => {
     const l = learners.find((x) => x.node !== 'n1') ?? learners[0]!;
+    solver = l;
     l.term.type('docker run -d --name web -p 8080:80 nginx\r');
     await l.term.waitFor(
       (m) => m.type === 'task' && m.task.id === 'run-web' && m.task.state === 'passed',
@@ -75,8 +80,30 @@ describe('the platform on a Swarm cluster', () => {
     });
   });
 
+  it('a runner killed with -9 reattaches every learner, on every node, to the same shell', async () => {
+    for (const l of learners) l.term.type('echo "shell=$$"\r');
+    const shells: string[] = [];
+    for (const l of learners) {
+      // The output line (the echoed command has a quote before "shell=").
+      const pid = await vi.waitFor(() => {
+        const m = /[^"]shell=(\d+)/.exec(l.term.screen);
+        if (!m) throw new Error('no shell pid on the screen yet');
+        return m[1]!;
+      }, 20_000);
+      shells.push(pid);
+    }
+    await runner.stop('SIGKILL');
+    await runner.start();
+    for (const [i, l] of learners.entries()) {
+      l.term = runner.labSocket(l.cookie, LAB);
+      await l.term.waitFor((m) => m.type === 'status' && m.phase === 'ready', 120_000);
+      l.term.type('echo "again=$$"\r');
+      await l.term.waitForScreen(`again=${shells[i]}`);
+    }
+  });
+
   it('a node stopped mid-session: its learner is told, and comes back elsewhere with their completed tasks', async () => {
-    const l = learners.find((x) => x.node !== 'n1' && x.term.passed().has('run-web'))!;
+    const l = solver;
     const lost = l.node;
     execFileSync('bash', [script, 'stop-node', lost.slice(1)], { stdio: 'inherit' });
     try {
@@ -126,8 +153,9 @@ describe('the platform on a Swarm cluster', () => {
           ],
           { encoding: 'utf8' },
         );
-        const ready = (await nodes()).find((n) => n.Spec?.Labels?.['slipway.name'] === lost)?.Status
-          ?.State;
+        const ready = (await nodes()).find(
+          (n) => n.Description?.Engine?.Labels?.['slipway.name'] === lost,
+        )?.Status?.State;
         expect(ready).toBe('ready');
         expect(out.trim()).toBe('');
       },

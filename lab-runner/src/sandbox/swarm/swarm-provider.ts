@@ -46,7 +46,7 @@ export interface SwarmProviderOptions {
   credentials: Credentials;
   /** Port every node's agent listens on, at the node's cluster address. */
   agentPort: number;
-  /** Node label that marks nodes taking sandboxes (`<label>=true`). */
+  /** Engine label that marks nodes taking sandboxes (`dockerd --label <label>=true`). */
   placementLabel?: string;
   /** Whether agents give new sandboxes a prepared store of their images (default true). */
   imageSeeds?: boolean;
@@ -189,10 +189,6 @@ export class SwarmSandboxProvider implements SandboxProvider {
     const n = names(spec.labels.session);
     const signal = this.signal(opts, 360_000);
     try {
-      // Nodes are told the image by its ID: none of them ever pulls (and none could).
-      const image = await engineCall('finding the sandbox image', () =>
-        call<{ Id: string }>(this.docker.getImage(spec.image), 'inspect', { abortSignal: signal }),
-      );
       await engineCall('creating the sandbox network', () =>
         this.docker.createNetwork({
           Name: n.network,
@@ -210,7 +206,10 @@ export class SwarmSandboxProvider implements SandboxProvider {
           Labels: labels,
           TaskTemplate: {
             ContainerSpec: {
-              Image: image.Id,
+              // By name: each node runs its own build (nodes may be another CPU kind), and
+              // node engines never pull (DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1, see
+              // scripts/ensure-engine.sh).
+              Image: spec.image,
               Hostname: spec.hostname,
               Labels: labels,
               Env: ['SLIPWAY_DOCKERD_ARGS=', `SLIPWAY_WAIT_HANDOVER_S=${HANDOVER_WAIT_S}`],
@@ -237,7 +236,7 @@ export class SwarmSandboxProvider implements SandboxProvider {
               },
             },
             RestartPolicy: { Condition: 'none' },
-            Placement: { Constraints: [`node.labels.${this.label} == true`] },
+            Placement: { Constraints: [`engine.labels.${this.label} == true`] },
             Networks: [{ Target: n.network }],
             LogDriver: { Name: 'json-file', Options: { 'max-size': '1m', 'max-file': '1' } },
           },
@@ -253,7 +252,7 @@ export class SwarmSandboxProvider implements SandboxProvider {
             ? {
                 images: spec.images,
                 seedSpec: {
-                  image: image.Id,
+                  image: spec.image,
                   memoryBytes: spec.limits.memoryBytes,
                   pids: spec.limits.pids,
                   cpus: spec.limits.cpus,

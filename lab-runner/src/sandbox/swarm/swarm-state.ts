@@ -18,7 +18,12 @@ export interface SwarmTask {
 
 export interface SwarmNode {
   ID: string;
-  Description?: { Hostname?: string; Resources?: { NanoCPUs?: number; MemoryBytes?: number } };
+  Description?: {
+    Hostname?: string;
+    Resources?: { NanoCPUs?: number; MemoryBytes?: number };
+    /** The node engine's own labels (`dockerd --label`): how a node says it takes sandboxes. */
+    Engine?: { Labels?: Record<string, string> };
+  };
   Spec?: { Availability?: string; Labels?: Record<string, string> };
   Status?: { State?: string; Addr?: string };
 }
@@ -61,9 +66,12 @@ export function currentTask(tasks: readonly SwarmTask[]): SwarmTask | undefined 
   return [...tasks].sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt))[0];
 }
 
-/** What people call a node: its `slipway.name` label (set by join-cluster.sh), or its host name. */
+/** What people call a node: its engine's `slipway.name` label, or its host name. */
 export const nodeName = (n: SwarmNode | undefined) =>
-  n?.Spec?.Labels?.['slipway.name'] ?? n?.Description?.Hostname ?? n?.ID.slice(0, 12) ?? '?';
+  n?.Description?.Engine?.Labels?.['slipway.name'] ??
+  n?.Description?.Hostname ??
+  n?.ID.slice(0, 12) ??
+  '?';
 
 /**
  * A sandbox as Swarm sees it. A task whose node is down counts as stopped: Swarm still calls
@@ -103,11 +111,14 @@ export function toInfo(
   };
 }
 
-/** Nodes that take new sandboxes: ready, active (not paused or drained), and labelled for them. */
+/**
+ * Nodes that take new sandboxes: ready, active (not paused, i.e. cordoned, nor drained), and
+ * whose engine is labelled for them (`dockerd --label slipway.sandboxes=true`).
+ */
 export function schedulable(n: SwarmNode, label: string): boolean {
   return (
     n.Status?.State === 'ready' &&
     n.Spec?.Availability === 'active' &&
-    n.Spec?.Labels?.[label] === 'true'
+    n.Description?.Engine?.Labels?.[label] === 'true'
   );
 }
