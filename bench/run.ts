@@ -3,7 +3,7 @@
  * the same run, written into BENCHMARKS.md between the latest-run markers (the history below
  * them is kept). Never fails on a number.
  *
- *   node bench/run.ts [terminal] [density] [pages] [cluster]   (default: the first three;
+ *   node bench/run.ts [terminal] [density] [pages] [database] [cluster]   (default: all but cluster;
  *   `cluster` makes a 3-node test cluster on this machine, measures it, and removes it)
  *   BENCH_STARTS=5 BENCH_KEYS=300 BENCH_DENSITY_STEPS=1,2,3,4,6,8,10,15,20 BENCH_DENSITY_SECONDS=60
  *   BENCH_WRITE=0   print only, leave BENCHMARKS.md alone
@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import { loadConfig } from '../lab-runner/src/config.ts';
 import { clusterBench } from './cluster.ts';
+import { databaseBench } from './database.ts';
 import { densityBench } from './density.ts';
 import { type BenchRow, machine, markdownTable, writeLatest } from './lib.ts';
 import { pagesBench } from './pages.ts';
@@ -52,13 +53,18 @@ if (want('pages')) {
   rows.push(...(await pagesBench({ root: ROOT, log })));
 }
 
+if (want('database')) {
+  log('The progress database’s write rate…');
+  rows.push(...databaseBench({ writes: Number(env.BENCH_DB_WRITES ?? 2000), log }));
+}
 if (want('cluster')) {
   log('A 3-node Swarm cluster on this machine…');
   rows.push(
     ...(await clusterBench({
       starts: Number(env.BENCH_STARTS ?? 5),
       keys: Number(env.BENCH_KEYS ?? 300),
-      terminals: Number(env.BENCH_CLUSTER_TERMINALS ?? 24),
+      terminals: Number(env.BENCH_CLUSTER_TERMINALS ?? 16),
+      parts: new Set((env.BENCH_CLUSTER_PARTS ?? '').split(',').filter(Boolean)),
       log,
     })),
   );

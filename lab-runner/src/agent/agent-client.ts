@@ -135,6 +135,8 @@ export class RemoteHost implements SandboxHost {
         }),
       );
       req.on('upgrade', (res, socket, head) => {
+        // Keystrokes are single bytes: never hold one back to batch it.
+        (socket as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
         if (head.length > 0) socket.unshift(head);
         resolve({ socket, headers: res.headers });
       });

@@ -232,6 +232,7 @@ export function createAgentServer(deps: AgentDeps): Server {
     } else {
       throw slipwayError('NOT_FOUND');
     }
+    (socket as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
     socket.write(
       [
         'HTTP/1.1 101 Switching Protocols',

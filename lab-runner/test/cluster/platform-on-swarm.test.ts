@@ -1,16 +1,16 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPreview } from '../integration/preview-client.ts';
 import { RunnerProcess } from '../integration/runner-process.ts';
-import type { LabClient } from '../integration/ws-client.ts';
+import { LabClient } from '../integration/ws-client.ts';
 import { clusterEnv, manager, nodes } from './cluster.ts';
 
 /**
  * The whole platform with SLIPWAY_PROVIDER=swarm on the 3-node test cluster: learners' sandboxes
- * spread over the nodes, everything a learner does works on a worker node, and a node lost
- * mid-session costs its learners a restart elsewhere, not their progress.
+ * spread over the nodes, everything a learner (and their instructor) does works on a worker
+ * node, and a node lost mid-session costs its learners a restart elsewhere, not their progress.
  */
 const script = join(import.meta.dirname, '../../../scripts/test-cluster.sh');
 const runner = new RunnerProcess({
@@ -43,6 +43,43 @@ async function nodeOfLearner(cookie: string): Promise<string> {
   );
 }
 
+/** An instructor (made with the real CLI) whose class this learner joined; their session. */
+async function instructorOf(learnerCookie: string): Promise<{ cookie: string; classId: string }> {
+  const made = spawnSync(
+    process.execPath,
+    ['lab-runner/src/tools/instructor.ts', 'create', 'wren'],
+    {
+      cwd: join(import.meta.dirname, '../../..'),
+      env: {
+        ...process.env,
+        SLIPWAY_DATA_DIR: runner.dataDir,
+        SLIPWAY_INSTRUCTOR_PASSWORD: 'wren-password-1',
+      },
+      encoding: 'utf8',
+    },
+  );
+  expect(made.status, made.stderr).toBe(0);
+  const login = await fetch(`${runner.url}/api/instructor/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'wren', password: 'wren-password-1' }),
+  });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const created = await fetch(`${runner.url}/api/instructor/classes`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Cluster class', modules: ['docker-fundamentals'] }),
+  });
+  const { id: classId, joinCode } = (await created.json()) as { id: string; joinCode: string };
+  const joined = await fetch(`${runner.url}/api/join`, {
+    method: 'POST',
+    headers: { cookie: learnerCookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ code: joinCode, displayName: 'Nell' }),
+  });
+  expect(joined.status).toBe(200);
+  return { cookie, classId };
+}
+
 beforeAll(async () => {
   await runner.start();
   const started = await Promise.all([1, 2, 3].map(async () => runner.learnerAtPrompt(LAB)));
@@ -68,6 +105,17 @@ describe('the platform on a Swarm cluster', () => {
     const { res } = await openPreview(runner.url, `/preview/${LAB}/8080/`, l.cookie);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Welcome to nginx!');
+    // An instructor's read-only shadow of that terminal.
+    const x = await instructorOf(l.cookie);
+    const learnerId = l.cookie.split('=')[1]!.split('.')[0]!;
+    const shadow = new LabClient(
+      `${runner.url.replace('http', 'ws')}/api/instructor/classes/${x.classId}/learners/${learnerId}/shadow?lab=${LAB}`,
+      { cookie: x.cookie },
+    );
+    await shadow.waitForScreen('docker run -d --name web -p 8080:80 nginx');
+    l.term.type('echo "shadowed-$((20+1))"\r');
+    await shadow.waitForScreen('shadowed-21');
+    shadow.close();
     // The terminal session is recorded by the runner, wherever the shell runs.
     const dir = join(runner.dataDir, 'recordings');
     await vi.waitFor(() => {

@@ -33,6 +33,7 @@ import {
   sandboxState,
 } from './dind.ts';
 import { DockerHost } from './docker-host.ts';
+import { listResources, toInfo, watchEvents } from './docker-state.ts';
 import { call, engineCall, isGone, translateEngineError } from './engine-errors.ts';
 import { ImageSeeds } from './image-seeds.ts';
 import { buildSeed } from './seed-builder.ts';
@@ -365,127 +366,11 @@ export class DockerSandboxProvider implements SandboxProvider {
     }
   }
 
-  async resources(opts?: CallOptions): Promise<SessionResources[]> {
-    const signal = this.signal(opts);
-    const label = labelFilters({ instance: this.opts.instance });
-    const [containers, networks, volumes] = await engineCall('listing sandbox resources', () =>
-      Promise.all([
-        this.docker.listContainers({
-          all: true,
-          filters: { label },
-          abortSignal: signal,
-        } as Docker.ContainerListOptions),
-        call<Docker.NetworkInspectInfo[]>(this.docker, 'listNetworks', {
-          filters: { label },
-          abortSignal: signal,
-        }),
-        call<{ Volumes: Docker.VolumeInspectInfo[] | null }>(this.docker, 'listVolumes', {
-          filters: { label },
-          abortSignal: signal,
-        }),
-      ]),
-    );
-    const bySession = new Map<string, SessionResources>();
-    const add = (
-      labels: Record<string, string> | undefined,
-      kind: SessionResources['kinds'][number],
-      created: Date,
-    ) => {
-      const l = fromDockerLabels(labels);
-      if (!l) return;
-      const r = bySession.get(l.session) ?? {
-        session: l.session,
-        id: names(l.session).container,
-        labels: l,
-        createdAt: created,
-        kinds: [],
-      };
-      if (!r.kinds.includes(kind)) r.kinds.push(kind);
-      if (created < r.createdAt) r.createdAt = created;
-      bySession.set(l.session, r);
-    };
-    for (const c of containers) add(c.Labels, 'sandbox', new Date(c.Created * 1000));
-    for (const n of networks) add(n.Labels, 'network', new Date(n.Created ?? Date.now()));
-    for (const v of volumes.Volumes ?? [])
-      add(
-        v.Labels ?? undefined,
-        'volume',
-        new Date((v as { CreatedAt?: string }).CreatedAt ?? Date.now()),
-      );
-    return [...bySession.values()];
+  resources(opts?: CallOptions): Promise<SessionResources[]> {
+    return listResources(this.docker, this.opts.instance, this.signal(opts));
   }
 
-  async *events(opts: { signal: AbortSignal }): AsyncIterable<SandboxEvent> {
-    const stream = (await engineCall('watching sandbox events', () =>
-      call<NodeJS.ReadableStream>(this.docker, 'getEvents', {
-        filters: {
-          type: ['container'],
-          event: ['die', 'oom', 'destroy'],
-          label: [...labelFilters({ instance: this.opts.instance }), 'slipway.kind=sandbox'],
-        },
-        abortSignal: opts.signal,
-      }),
-    )) as NodeJS.ReadableStream;
-    let buffered = '';
-    try {
-      for await (const chunk of stream) {
-        buffered += chunk.toString();
-        let nl = buffered.indexOf('\n');
-        while (nl >= 0) {
-          const line = buffered.slice(0, nl).trim();
-          buffered = buffered.slice(nl + 1);
-          nl = buffered.indexOf('\n');
-          const event = line ? toEvent(JSON.parse(line)) : undefined;
-          if (event) yield event;
-        }
-      }
-    } catch (err) {
-      if (!opts.signal.aborted) throw translateEngineError(err, 'watching sandbox events');
-    }
-  }
-}
-
-function toInfo(c: Docker.ContainerInspectInfo): SandboxInfo {
-  const labels = fromDockerLabels(c.Config.Labels);
-  if (!labels) throw slipwayError('SANDBOX_GONE');
-  const s = c.State;
-  return {
-    id: c.Name.replace(/^\//, ''),
-    labels,
-    state: sandboxState(s.Status),
-    createdAt: new Date(c.Created),
-    ...(s.Running || s.Status === 'created'
-      ? {}
-      : {
-          exit: {
-            code: s.ExitCode,
-            oomKilled: s.OOMKilled,
-            ...(s.Error ? { error: s.Error } : {}),
-          },
-        }),
-  };
-}
-
-interface EngineEvent {
-  Action?: string;
-  time?: number;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-}
-
-function toEvent(e: EngineEvent): SandboxEvent | undefined {
-  const attrs = e.Actor?.Attributes ?? {};
-  const labels = fromDockerLabels(attrs);
-  if (!labels) return undefined;
-  const id = attrs.name ?? e.Actor?.ID ?? '';
-  const at = new Date((e.time ?? Date.now() / 1000) * 1000);
-  switch (e.Action) {
-    case 'die':
-      return { kind: 'died', id, labels, exitCode: Number(attrs.exitCode ?? -1), at };
-    case 'oom':
-      return { kind: 'oom', id, labels, at };
-    case 'destroy':
-      return { kind: 'destroyed', id, labels, at };
-    default:
-      return undefined;
+  events(opts: { signal: AbortSignal }): AsyncIterable<SandboxEvent> {
+    return watchEvents(this.docker, this.opts.instance, opts.signal);
   }
 }

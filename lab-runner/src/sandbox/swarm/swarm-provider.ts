@@ -6,7 +6,7 @@ import { slipwayError } from '../../errors/catalogue.ts';
 import type { Logger } from '../../errors/log.ts';
 import type { CourseImage } from '../../labs/course-images.ts';
 import { hostCapacity } from '../capacity.ts';
-import { DIND_CAPS, sandboxNames as names } from '../docker/dind.ts';
+import { sandboxNames as names } from '../docker/dind.ts';
 import { call, engineCall, isGone, translateEngineError } from '../docker/engine-errors.ts';
 import { fromDockerLabels, labelFilters, toDockerLabels } from '../labels.ts';
 import {
@@ -54,10 +54,7 @@ export interface SwarmProviderOptions {
   logger?: Logger;
 }
 
-/** Sandboxes mostly wait for a learner: this many share a core's reservation. */
-const CPU_OVERCOMMIT = 8;
-/** How long the sandbox's entrypoint waits for its node agent's hand-over. */
-const HANDOVER_WAIT_S = 300;
+import { CPU_OVERCOMMIT, serviceSpec } from './service-spec.ts';
 
 /**
  * Sandboxes on a Docker Swarm cluster: each is a service of one replica (restart condition
@@ -199,48 +196,9 @@ export class SwarmSandboxProvider implements SandboxProvider {
           abortSignal: signal,
         } as Docker.NetworkCreateOptions),
       );
-      const labels = toDockerLabels(spec.labels, 'sandbox');
       await engineCall('creating the sandbox', () =>
         call(this.docker, 'createService', {
-          Name: n.container,
-          Labels: labels,
-          TaskTemplate: {
-            ContainerSpec: {
-              // By name: each node runs its own build (nodes may be another CPU kind), and
-              // node engines never pull (DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1, see
-              // scripts/ensure-engine.sh).
-              Image: spec.image,
-              Hostname: spec.hostname,
-              Labels: labels,
-              Env: ['SLIPWAY_DOCKERD_ARGS=', `SLIPWAY_WAIT_HANDOVER_S=${HANDOVER_WAIT_S}`],
-              Mounts: [
-                {
-                  Type: 'volume',
-                  Source: n.volume,
-                  Target: '/var/lib/docker',
-                  VolumeOptions: { Labels: toDockerLabels(spec.labels, 'volume') },
-                },
-              ],
-              CapabilityAdd: [...DIND_CAPS],
-            },
-            Resources: {
-              Limits: {
-                NanoCPUs: Math.round(spec.limits.cpus * 1e9),
-                MemoryBytes: spec.limits.memoryBytes,
-                Pids: spec.limits.pids,
-              },
-              // The slot Swarm keeps for it: a node without room for one more takes no more.
-              Reservations: {
-                NanoCPUs: Math.round((spec.limits.cpus * 1e9) / CPU_OVERCOMMIT),
-                MemoryBytes: spec.limits.memoryBytes,
-              },
-            },
-            RestartPolicy: { Condition: 'none' },
-            Placement: { Constraints: [`engine.labels.${this.label} == true`] },
-            Networks: [{ Target: n.network }],
-            LogDriver: { Name: 'json-file', Options: { 'max-size': '1m', 'max-file': '1' } },
-          },
-          Mode: { Replicated: { Replicas: 1 } },
+          ...serviceSpec(spec, this.label),
           abortSignal: signal,
         }),
       );

@@ -35,11 +35,11 @@ const task = (
 });
 const node = (state: string, availability = 'active', sandboxes = 'true'): SwarmNode => ({
   ID: 'u5qqthqztwf0e77xoc5lxk6su',
-  Description: { Hostname: 'vm' },
-  Spec: {
-    Availability: availability,
-    Labels: { 'slipway.sandboxes': sandboxes, 'slipway.name': 'n2' },
+  Description: {
+    Hostname: 'vm',
+    Engine: { Labels: { 'slipway.sandboxes': sandboxes, 'slipway.name': 'n2' } },
   },
+  Spec: { Availability: availability },
   Status: { State: state, Addr: '10.0.0.2' },
 });
 
