@@ -18,15 +18,7 @@ while [ $# -gt 0 ]; do
     *) die "unknown option $1 (see the top of this script)" ;;
   esac
 done
-ADDRESS="${ADDRESS:-$(default_address)}"
-[ -n "$ADDRESS" ] || die "could not tell this host's address: pass --address IP"
-NODE_NET="${NODE_NET:-${ADDRESS%.*}.0/24}"
-SOCK="${SLIPWAY_DOCKER_SOCKET:-/run/slipway/docker.sock}"
-TLS=/var/lib/slipway/cluster/tls
-
-bash "$SLIPWAY_ROOT/scripts/setup.sh"
-node_config "$(hostname)" "$ADDRESS" "$NODE_NET" "$SANDBOXES"
-node_engine
+node_prepare "$ADDRESS" "$NODE_NET" "$SANDBOXES"
 if [ "$(docker -H "unix://$SOCK" info --format '{{.Swarm.ControlAvailable}}')" != true ]; then
   step "Starting the swarm (manager at $ADDRESS)"
   docker -H "unix://$SOCK" swarm init --advertise-addr "$ADDRESS" \

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Shared by cluster-init.sh and join-cluster.sh: makes this host's engine a cluster node's
 # (cluster mode, restarted if it ran otherwise), and once it is in the swarm, its firewall and
-# its agent. Sourced, never run.
-#   node_config NAME ADDRESS NODE_NET SANDBOXES
-#   node_engine
-#   node_finish
+# its agent. Sourced, never run. Sets SOCK and TLS.
+#   node_prepare ADDRESS|'' NODE_NET|'' SANDBOXES   set up, configure, engine in cluster mode
+#   node_finish                                      firewall and agent
+# shellcheck disable=SC2034 # used by the scripts that source this one
+SOCK="${SLIPWAY_DOCKER_SOCKET:-/run/slipway/docker.sock}"
+# shellcheck disable=SC2034
+TLS=/var/lib/slipway/cluster/tls
 POOL=10.240.0.0/16       # the swarm's overlay networks, one per sandbox
 GWBRIDGE=172.18.0.0/16   # docker_gwbridge: a sandbox's way out on its node
 
@@ -38,6 +41,16 @@ node_finish() {
   source /etc/slipway/cluster.env
   bash "$SLIPWAY_ROOT/scripts/cluster-firewall.sh" - "$SLIPWAY_NODE_NET" "$GWBRIDGE" "$POOL"
   bash "$SLIPWAY_ROOT/scripts/cluster-agent.sh" start
+}
+
+# Sets ADDRESS and NODE_NET (defaults: the host's outward address, its /24).
+node_prepare() {
+  ADDRESS="${1:-$(default_address)}"
+  [ -n "$ADDRESS" ] || die "could not tell this host's address: pass --address IP"
+  NODE_NET="${2:-${ADDRESS%.*}.0/24}"
+  bash "$SLIPWAY_ROOT/scripts/setup.sh"
+  node_config "$(hostname)" "$ADDRESS" "$NODE_NET" "$3"
+  node_engine
 }
 
 default_address() { ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1)}'; }

@@ -18,15 +18,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$MANAGER" ] && [ -n "$TOKEN" ] && [ -n "$CREDS" ] || die "--manager, --token and --credentials are needed (cluster-init.sh prints them)"
-ADDRESS="${ADDRESS:-$(default_address)}"
-[ -n "$ADDRESS" ] || die "could not tell this host's address: pass --address IP"
-NODE_NET="${NODE_NET:-${ADDRESS%.*}.0/24}"
-SOCK="${SLIPWAY_DOCKER_SOCKET:-/run/slipway/docker.sock}"
-TLS=/var/lib/slipway/cluster/tls
-
-bash "$SLIPWAY_ROOT/scripts/setup.sh"
-node_config "$(hostname)" "$ADDRESS" "$NODE_NET" true
-node_engine
+node_prepare "$ADDRESS" "$NODE_NET" true
 mkdir -p "$TLS" && chmod 700 "$TLS"
 echo "$CREDS" | base64 -d | tar -C "$TLS" -xzf -
 if [ "$(docker -H "unix://$SOCK" info --format '{{.Swarm.LocalNodeState}}')" != active ]; then

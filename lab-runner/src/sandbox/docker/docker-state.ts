@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { slipwayError } from '../../errors/catalogue.ts';
 import { fromDockerLabels, labelFilters } from '../labels.ts';
 import type { SandboxEvent, SandboxInfo, SessionResources } from '../provider.ts';
-import { sandboxNames as names, sandboxState } from './dind.ts';
+import { SessionResourceSet } from '../session-resources.ts';
+import { sandboxState } from './dind.ts';
 import { call, engineCall, translateEngineError } from './engine-errors.ts';
 
 /**
@@ -34,25 +35,8 @@ export async function listResources(
       }),
     ]),
   );
-  const bySession = new Map<string, SessionResources>();
-  const add = (
-    labels: Record<string, string> | undefined,
-    kind: SessionResources['kinds'][number],
-    created: Date,
-  ) => {
-    const l = fromDockerLabels(labels);
-    if (!l) return;
-    const r = bySession.get(l.session) ?? {
-      session: l.session,
-      id: names(l.session).container,
-      labels: l,
-      createdAt: created,
-      kinds: [],
-    };
-    if (!r.kinds.includes(kind)) r.kinds.push(kind);
-    if (created < r.createdAt) r.createdAt = created;
-    bySession.set(l.session, r);
-  };
+  const found = new SessionResourceSet();
+  const add = found.add.bind(found);
   for (const c of containers) add(c.Labels, 'sandbox', new Date(c.Created * 1000));
   for (const n of networks) add(n.Labels, 'network', new Date(n.Created ?? Date.now()));
   for (const v of volumes.Volumes ?? [])
@@ -61,7 +45,7 @@ export async function listResources(
       'volume',
       new Date((v as { CreatedAt?: string }).CreatedAt ?? Date.now()),
     );
-  return [...bySession.values()];
+  return found.list();
 }
 
 /** The instance's sandboxes' lifecycle events (die, oom, destroy) until the signal aborts. */

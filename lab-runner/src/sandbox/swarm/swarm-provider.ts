@@ -25,6 +25,7 @@ import {
   type Terminal,
   type TerminalRequest,
 } from '../provider.ts';
+import { SessionResourceSet } from '../session-resources.ts';
 import { watchSandboxes } from './swarm-events.ts';
 import {
   currentTask,
@@ -398,25 +399,8 @@ export class SwarmSandboxProvider implements SandboxProvider {
     ]).catch((err) => {
       throw translateEngineError(err, 'listing sandbox resources');
     });
-    const bySession = new Map<string, SessionResources>();
-    const add = (
-      labels: Record<string, string> | undefined,
-      kind: SessionResources['kinds'][number],
-      created: Date,
-    ) => {
-      const l = fromDockerLabels(labels);
-      if (!l) return;
-      const r = bySession.get(l.session) ?? {
-        session: l.session,
-        id: names(l.session).container,
-        labels: l,
-        createdAt: created,
-        kinds: [],
-      };
-      if (!r.kinds.includes(kind)) r.kinds.push(kind);
-      if (created < r.createdAt) r.createdAt = created;
-      bySession.set(l.session, r);
-    };
+    const found = new SessionResourceSet();
+    const add = found.add.bind(found);
     for (const s of services) add(s.Spec.Labels, 'sandbox', new Date(s.CreatedAt));
     for (const n of networks) add(n.Labels, 'network', new Date(n.Created ?? Date.now()));
     // Volumes live on the nodes; a node that is down is asked again at the next sweep.
@@ -426,7 +410,7 @@ export class SwarmSandboxProvider implements SandboxProvider {
         .catch(() => []);
       for (const v of volumes) add(v.labels, 'volume', new Date(v.createdAt ?? Date.now()));
     }
-    return [...bySession.values()];
+    return found.list();
   }
 
   events(opts: { signal: AbortSignal }): AsyncIterable<SandboxEvent> {
