@@ -136,7 +136,11 @@ describe('a sandbox on a worker node', () => {
     );
     const bIps = (await sh(b.id, 'hostname -I')).stdout.trim().split(/\s+/);
     // The canary answers inside its own sandbox.
-    expect((await sh(b.id, 'curl -s -m 3 http://127.0.0.1:8088/')).stdout).toBe('canary');
+    const up = await sh(
+      b.id,
+      'for i in $(seq 100); do r=$(curl -s -m 1 http://127.0.0.1:8088/) && [ "$r" = canary ] && break; sleep 0.1; done; printf %s "$r"',
+    );
+    expect(up.stdout).toBe('canary');
     const targets = [
       ...bIps.map((ip) => `${ip}:8088`),
       '10.210.0.12:7443', // its own node's agent

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SandboxEgress, SandboxInfo } from '../../src/sandbox/provider.ts';
 import { waitUntilEngineReady } from '../../src/sandbox/readiness.ts';
 import { newInstance, sweep, testProvider } from './engine.ts';
@@ -100,7 +100,11 @@ describe('egress', () => {
       closed.id,
       "(while true; do printf 'HTTP/1.0 200 OK\\r\\n\\r\\npreview' | nc -l -p 8088 -q 1; done) >/dev/null 2>&1 &",
     );
-    const reply = await getOver(await provider.connectPort(closed.id, 8088));
+    // The server starts in the background: ask until it listens.
+    const reply = await vi.waitFor(() => provider.connectPort(closed.id, 8088).then(getOver), {
+      timeout: 10_000,
+      interval: 100,
+    });
     expect(reply).toMatch(/\r\n\r\npreview$/);
   });
 });
