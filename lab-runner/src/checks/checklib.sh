@@ -102,21 +102,6 @@ volume_exists() {
 # http_status URL: the HTTP status code, or 000 when nothing answers.
 http_status() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || true; }
 
-# container_was_removed NAME: true when a container named NAME has been removed in this sandbox.
-container_was_removed() {
-  local now n
-  if [ -z "${_removed_loaded:-}" ]; then
-    _removed_loaded=1
-    printf -v now '%(%s)T' -1
-    # filters={"type":["container"],"event":["destroy"]}, URL-encoded
-    _snapshot removed "/events?since=0&until=$now&filters=%7B%22type%22%3A%5B%22container%22%5D%2C%22event%22%3A%5B%22destroy%22%5D%7D" \
-      '"REMOVED+=(\(.Actor.Attributes.name | @sh))"'
-  fi
-  for n in "${REMOVED[@]}"; do [ "$n" = "$1" ] && return 0; done
-  return 1
-}
-REMOVED=()
-
 # compose_container DIR SERVICE: the container of a Compose service of the project in DIR
 # (not a one-off `compose run`), or nothing.
 compose_container() { _containers; printf '%s' "${C_COMPOSE[$1$'\t'$2]:-}"; }

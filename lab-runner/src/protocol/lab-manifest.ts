@@ -26,6 +26,25 @@ export function parseByteSize(value: number | string): number {
   return Math.round(Number(m[1]) * unit);
 }
 
+const answerCommands = z
+  .string()
+  .min(1)
+  .refine((s) => !s.includes('\t'), { error: 'must not contain tab characters' });
+
+export const wrongAnswerSchema = z.strictObject({
+  /** What the learner does wrong, in a few words (shown in labs:test's report). */
+  name: z.string().min(3),
+  /** Shell commands run as the learner, in bash. */
+  run: answerCommands,
+  /** Words the check's reason must contain after these commands. */
+  reason: z.string().min(3),
+});
+
+export const validAnswerSchema = z.strictObject({
+  name: z.string().min(3),
+  run: answerCommands,
+});
+
 export const taskSchema = z.strictObject({
   id: slug,
   title: z.string().min(3),
@@ -46,6 +65,13 @@ export const taskSchema = z.strictObject({
     }),
   /** Seconds before the check is killed (whole process group). */
   timeout: z.number().int().min(1).max(120).default(10),
+  /** Answers a learner might really type that must NOT pass, each with the reason the check
+   * must then give. labs:test runs them in order in one fresh sandbox, after the earlier
+   * tasks are done, so each may build on (or undo) what the one before it left. */
+  wrong: z.array(wrongAnswerSchema).min(2).optional(),
+  /** Other ways to do the task right (other flags, layout, order); each must pass. Run after
+   * the wrong answers; the last one leaves the task done for the tasks after it. */
+  valid: z.array(validAnswerSchema).min(1).optional(),
 });
 
 export const sandboxSettingsSchema = z
@@ -98,3 +124,5 @@ export const labManifestSchema = z
 
 export type LabManifest = z.output<typeof labManifestSchema>;
 export type TaskManifest = z.output<typeof taskSchema>;
+export type WrongAnswer = z.output<typeof wrongAnswerSchema>;
+export type ValidAnswer = z.output<typeof validAnswerSchema>;

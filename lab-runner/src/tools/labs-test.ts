@@ -1,6 +1,8 @@
 /**
  * labs:test — for every lab (or the ids given): a fresh sandbox, setup, every check must
- * fail with a learner-facing reason, solve.sh must succeed, then every check must pass.
+ * fail with a learner-facing reason, solve.sh must succeed, then every check must pass. Then,
+ * in a second fresh sandbox, the answer walk (answer-walk.ts): task by task, each known-wrong
+ * answer of the manifest must be refused with its reason and each other valid answer accepted.
  * Runs labs in parallel (LABS_TEST_CONCURRENCY, default: one per two cores, at most 4: the
  * Compose labs need about a core each, or their services miss their health deadlines) and
  * removes every sandbox it made. Exit code 1 when any lab misbehaves.
@@ -10,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import { CheckRunner } from '../checks/check-runner.ts';
 import { loadConfig } from '../config.ts';
 import { asSlipwayError } from '../errors/catalogue.ts';
+import { type TaskWalk, walkAnswers } from '../labs/answer-walk.ts';
 import { loadCourseImages } from '../labs/course-images.ts';
 import { type Lab, loadLabs } from '../labs/load-labs.ts';
 import { createSandboxProvider } from '../sandbox/factory.ts';
@@ -44,11 +47,16 @@ interface LabReport {
   id: string;
   problems: string[];
   seconds: number;
+  walks?: TaskWalk[];
 }
 
 const log = (id: string, msg: string) => console.log(`[${id}] ${msg}`);
 
-async function testLab(lab: Lab): Promise<LabReport> {
+/** A fresh sandbox for `body`, removed after it whatever happens; problems are collected. */
+async function inSandbox(
+  lab: Lab,
+  body: (sandboxId: string, problems: string[]) => Promise<void>,
+): Promise<string[]> {
   const started = performance.now();
   const problems: string[] = [];
   const labels = {
@@ -62,7 +70,23 @@ async function testLab(lab: Lab): Promise<LabReport> {
     const info = await provisionSandbox(provider, lab, labels, provisionSettings(config));
     sandboxId = info.id;
     log(lab.id, `sandbox ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await body(info.id, problems);
+  } catch (err) {
+    const e = asSlipwayError(err);
+    problems.push(`${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`);
+  } finally {
+    if (sandboxId)
+      await provider
+        .destroy(sandboxId)
+        .catch((err) => problems.push(`cleanup: ${(err as Error).message}`));
+  }
+  return problems;
+}
 
+async function testLab(lab: Lab): Promise<LabReport> {
+  const started = performance.now();
+  const problems = await inSandbox(lab, async (sandboxId, problems) => {
+    const info = { id: sandboxId };
     for (const task of lab.tasks) {
       const o = await checks.run(info.id, task);
       if (o.passed) problems.push(`${task.id}: passed before solve.sh ran`);
@@ -93,38 +117,89 @@ async function testLab(lab: Lab): Promise<LabReport> {
       if (last.passed) log(lab.id, `  ✓ ${task.id}`);
       else problems.push(`${task.id}: still failing after solve.sh: ${last.reason}`);
     }
-  } catch (err) {
-    const e = asSlipwayError(err);
-    problems.push(`${e.message}${e.cause instanceof Error ? ` (${e.cause.message})` : ''}`);
-  } finally {
-    if (sandboxId)
-      await provider
-        .destroy(sandboxId)
-        .catch((err) => problems.push(`cleanup: ${(err as Error).message}`));
-  }
+  });
   return { id: lab.id, problems, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The answer walk of a lab whose tasks list wrong or other valid answers. */
+async function walkLab(lab: Lab): Promise<LabReport> {
+  const started = performance.now();
+  let walks: TaskWalk[] = [];
+  const problems = await inSandbox(lab, async (sandboxId, problems) => {
+    walks = await walkAnswers(
+      {
+        type: async (commands) => {
+          const r = await provider.exec(
+            sandboxId,
+            { cmd: ['bash', '-c', commands], user: provider.learnerUser, maxOutputBytes: 65_536 },
+            { timeoutMs: 300_000 },
+          );
+          return { exitCode: r.exitCode, output: r.stderr || r.stdout };
+        },
+        check: async (task) => {
+          const o = await checks.run(sandboxId, task);
+          return { passed: o.passed, reason: o.passed ? '' : o.reason };
+        },
+      },
+      lab.tasks,
+      { wrongWithinMs: 20_000, validWithinMs: 30_000, pollMs: 500, log: (l) => log(lab.id, l) },
+    );
+    for (const w of walks) problems.push(...w.problems.map((p) => `${w.task}: ${p}`));
+    const reached = new Set(walks.map((w) => w.task));
+    for (const t of lab.tasks)
+      if (!reached.has(t.id))
+        problems.push(`${t.id}: not walked (an earlier task's answer failed)`);
+  });
+  return {
+    id: `${lab.id} (answers)`,
+    problems,
+    seconds: (performance.now() - started) / 1000,
+    walks,
+  };
+}
+
+/** Per task: wrong answers refused / listed, other valid answers accepted / listed. */
+function coverageTable(reports: LabReport[]): string[] {
+  const lines = ['', 'task                                        wrong refused   other valid'];
+  for (const r of reports.filter((x) => x.walks)) {
+    for (const w of r.walks!) {
+      lines.push(
+        `${`${r.id.replace(' (answers)', '')}/${w.task}`.padEnd(44)}${`${w.wrongRefused}/${w.wrongListed}`.padEnd(16)}${w.validAccepted}/${w.validListed}`,
+      );
+    }
+  }
+  return lines;
 }
 
 async function main(): Promise<number> {
   const t0 = performance.now();
   console.log(`labs:test: ${labs.length} lab(s), ${concurrency} at a time, instance ${instance}`);
-  const queue = [...labs];
+  const queue: Array<() => Promise<LabReport>> = [
+    ...labs.map((lab) => () => testLab(lab)),
+    ...labs
+      .filter((lab) => lab.tasks.some((t) => t.wrong || t.valid))
+      .map((lab) => () => walkLab(lab)),
+  ];
   const reports: LabReport[] = [];
   await Promise.all(
     Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let lab = queue.shift(); lab; lab = queue.shift()) reports.push(await testLab(lab));
+      for (let job = queue.shift(); job; job = queue.shift()) reports.push(await job());
     }),
   );
   // Anything left behind by a crash mid-test goes too.
   for (const s of await provider.list({})) await provider.destroy(s.id).catch(() => {});
 
-  console.log('\nlab                          result   time');
+  console.log('\nlab                              result   time');
   for (const r of reports.sort((a, b) => a.id.localeCompare(b.id))) {
     console.log(
-      `${r.id.padEnd(28)} ${(r.problems.length === 0 ? 'ok' : 'FAILED').padEnd(8)} ${r.seconds.toFixed(1)} s`,
+      `${r.id.padEnd(32)} ${(r.problems.length === 0 ? 'ok' : 'FAILED').padEnd(8)} ${r.seconds.toFixed(1)} s`,
     );
     for (const p of r.problems) console.log(`    - ${p}`);
   }
+  for (const line of coverageTable(reports)) console.log(line);
+  const bare = labs.flatMap((l) => l.tasks.filter((t) => !t.wrong).map((t) => `${l.id}/${t.id}`));
+  if (bare.length > 0)
+    console.log(`tasks without known-wrong answers yet: ${bare.length} (${bare.join(', ')})`);
   console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return reports.every((r) => r.problems.length === 0) ? 0 : 1;
 }
