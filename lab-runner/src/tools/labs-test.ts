@@ -39,6 +39,8 @@ if (unknown.length > 0) {
   process.exit(1);
 }
 const labs = [...loaded.labs.values()].filter((l) => wanted.length === 0 || wanted.includes(l.id));
+/** LABS_TEST_PHASES=solve or =answers runs one of the two (a lab author's quicker loop). */
+const phases = new Set((process.env.LABS_TEST_PHASES || 'solve,answers').split(','));
 const concurrency =
   Number(process.env.LABS_TEST_CONCURRENCY) ||
   Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
@@ -175,10 +177,10 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   console.log(`labs:test: ${labs.length} lab(s), ${concurrency} at a time, instance ${instance}`);
   const queue: Array<() => Promise<LabReport>> = [
-    ...labs.map((lab) => () => testLab(lab)),
-    ...labs
-      .filter((lab) => lab.tasks.some((t) => t.wrong || t.valid))
-      .map((lab) => () => walkLab(lab)),
+    ...(phases.has('solve') ? labs.map((lab) => () => testLab(lab)) : []),
+    ...(phases.has('answers')
+      ? labs.filter((l) => l.tasks.some((t) => t.wrong || t.valid)).map((l) => () => walkLab(l))
+      : []),
   ];
   const reports: LabReport[] = [];
   await Promise.all(
