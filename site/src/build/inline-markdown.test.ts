@@ -19,6 +19,12 @@ describe('renderInline', () => {
     expect(renderInline('``a `tick` here``')).toBe('<code>a `tick` here</code>');
   });
 
+  it('lets emphasis wrap code spans', () => {
+    expect(renderInline('two services: **`web`**, and *`redis`* on **port `8000`**')).toBe(
+      'two services: <strong><code>web</code></strong>, and <em><code>redis</code></em> on <strong>port <code>8000</code></strong>',
+    );
+  });
+
   it('escapes HTML in text and refuses javascript: links', () => {
     expect(renderInline('<script>alert(1)</script> & "quotes"')).toBe(
       '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;',

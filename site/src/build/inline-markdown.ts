@@ -35,18 +35,16 @@ function renderText(text: string): string {
 
 /** Renders one paragraph of inline Markdown to HTML. */
 export function renderInline(markdown: string): string {
-  let out = '';
-  let rest = markdown.trim();
-  // Code spans first: nothing inside them is Markdown.
-  const code = /(`+)([\s\S]*?[^`])\1(?!`)/;
-  for (let m = code.exec(rest); m; m = code.exec(rest)) {
-    out += renderText(rest.slice(0, m.index));
-    const inner = m[2]!.replace(/\n/g, ' ');
+  // Code spans first: nothing inside them is Markdown. Each becomes a placeholder while the
+  // text around it is rendered, so emphasis can wrap code (**`web`**) as in CommonMark.
+  const spans: string[] = [];
+  const text = markdown.trim().replace(/(`+)([\s\S]*?[^`])\1(?!`)/g, (_, _ticks, body: string) => {
+    const inner = body.replace(/\n/g, ' ');
     const trimmed = /^ .* $/.test(inner) && inner.trim() !== '' ? inner.slice(1, -1) : inner;
-    out += `<code>${escapeHtml(trimmed)}</code>`;
-    rest = rest.slice(m.index + m[0].length);
-  }
-  return out + renderText(rest);
+    spans.push(`<code>${escapeHtml(trimmed)}</code>`);
+    return `\uE002${spans.length - 1}\uE003`;
+  });
+  return renderText(text).replace(/\uE002(\d+)\uE003/g, (_, i: string) => spans[Number(i)]!);
 }
 
 /** Renders Markdown that may hold several paragraphs (blank-line separated) to `<p>`s. */
