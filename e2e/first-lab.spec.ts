@@ -55,6 +55,18 @@ test('a learner solves the fundamentals lab in the browser terminal; progress su
   await page.screenshot({ path: 'test-results/lesson-finished.png', fullPage: false });
   await page.locator(LAB).screenshot({ path: 'test-results/lab-finished.png' });
 
+  // Breaking a finished task: it stays done, and the learner reads what is wrong now.
+  await run(page, 'docker rm -f web');
+  const regression = task(page, 'run-web').locator('[data-testid="task-regression"]');
+  await expect(regression).toHaveText('There is no container named "web" yet.', {
+    timeout: 30_000,
+  });
+  await expect(regression).toBeVisible();
+  await expect(task(page, 'run-web')).toHaveAttribute('data-state', 'passed');
+  await expect(page.locator(`${LAB} [data-testid="lab-progress"]`)).toHaveText('5 of 5 tasks done');
+  await run(page, 'docker run -d --name web -p 8080:80 nginx');
+  await expect(regression).toBeHidden({ timeout: 30_000 });
+
   // A reload keeps progress, and the page goes back to the same sandbox by itself.
   await page.reload();
   for (const id of TASKS) await expectPassed(page, id, 30_000);

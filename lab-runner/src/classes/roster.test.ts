@@ -29,6 +29,39 @@ describe('rosterRow', () => {
     expect(row.stuck).toBeNull();
   });
 
+  it('marks a done task whose latest check failed after its completion, and only then', () => {
+    const attempt = (taskId: string, lastAt: string, lastPassed: boolean) => ({
+      labId: 'lab',
+      taskId,
+      total: 2,
+      userTotal: 2,
+      userFailures: 1,
+      firstAt: '2026-01-01T10:00:00.000Z',
+      lastAt,
+      lastPassed,
+      lastReason: lastPassed ? null : 'There is no container named "web" yet.',
+    });
+    const a: LearnerActivity = {
+      ...none,
+      completions: [
+        { labId: 'lab', taskId: 'a', completedAt: '2026-01-01T10:10:00.000Z' },
+        { labId: 'lab', taskId: 'b', completedAt: '2026-01-01T10:10:00.000Z' },
+      ],
+      attempts: [
+        attempt('a', '2026-01-01T10:20:00.000Z', false),
+        attempt('b', '2026-01-01T10:20:00.000Z', true),
+      ],
+    };
+    const row = rosterRow(member, labs, a, () => 'none', now);
+    expect(row.cells.lab!.a).toEqual({
+      state: 'done',
+      attempts: 2,
+      completedAt: '2026-01-01T10:10:00.000Z',
+      regression: 'There is no container named "web" yet.',
+    });
+    expect(row.cells.lab!.b).not.toHaveProperty('regression');
+  });
+
   it('places the learner on their first unfinished task and counts their time there', () => {
     const a: LearnerActivity = {
       completions: [{ labId: 'lab', taskId: 'a', completedAt: '2026-01-01T10:20:00.000Z' }],

@@ -14,6 +14,8 @@ export interface RosterCell {
   attempts: number;
   completedAt?: string;
   reason?: string;
+  /** A done task whose check has failed since: why, in the learner's words. */
+  regression?: string;
 }
 
 export interface RosterRow {
@@ -64,8 +66,14 @@ export function rosterRow(
       const t = tries.get(key);
       const completedAt = done.get(key);
       const reached = t !== undefined && t.userTotal > 0 && (firstOpen < 0 || i <= firstOpen);
+      const broken = completedAt && t && !t.lastPassed && t.lastAt > completedAt;
       cells[lab.id]![task.id] = completedAt
-        ? { state: 'done', attempts: t?.userTotal ?? 0, completedAt }
+        ? {
+            state: 'done',
+            attempts: t?.userTotal ?? 0,
+            completedAt,
+            ...(broken ? { regression: t.lastReason ?? '' } : {}),
+          }
         : reached
           ? {
               state: 'failing',

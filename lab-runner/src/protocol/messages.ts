@@ -55,6 +55,8 @@ export const taskStatusSchema = z.strictObject({
   reason: z.string().optional(),
   checkedAt: z.iso.datetime().optional(),
   completedAt: z.iso.datetime().optional(),
+  /** A completed task (it stays completed) whose check fails again since: "was done; now: ...". */
+  regression: z.strictObject({ reason: z.string(), checkedAt: z.iso.datetime() }).optional(),
 });
 export type TaskStatus = z.output<typeof taskStatusSchema>;
 

@@ -101,13 +101,18 @@ export class CheckRounds {
    * Checks every unfinished task in one exec; Check (a click) asks about the current task
    * only, and polls and finished commands catch the others. The current task runs first and
    * its result is recorded and sent as soon as it is known, so after Enter the learner does
-   * not wait for the rest of the round.
+   * not wait for the rest of the round. After a command (or at start), completed tasks are
+   * checked too, last: a command is what breaks one again, and polls stay cheap.
    */
   private async checkAll(sandbox: ReadySandbox, trigger: CheckTrigger): Promise<void> {
-    const pending = this.deps.lab.tasks.filter(
-      (t) => this.deps.tasks.get(t.id)?.state !== 'passed',
-    );
-    const targets = trigger === 'click' ? pending.slice(0, 1) : pending;
+    const passed = (t: LabTask) => this.deps.tasks.get(t.id)?.state === 'passed';
+    const pending = this.deps.lab.tasks.filter((t) => !passed(t));
+    const targets =
+      trigger === 'click'
+        ? pending.slice(0, 1)
+        : trigger === 'poll'
+          ? pending
+          : [...pending, ...this.deps.lab.tasks.filter(passed)];
     if (targets.length > 0) await this.checkGroup(sandbox, targets, trigger);
   }
 
@@ -118,10 +123,11 @@ export class CheckRounds {
     trigger: CheckTrigger,
   ): Promise<void> {
     const { checks, logger } = this.deps;
+    const startedAt = Date.now();
     try {
       await this.deps.work.track(() =>
         checks.runAll(sandbox.id, pending, undefined, (i, outcome) =>
-          this.record(pending[i]!, outcome, trigger),
+          this.record(pending[i]!, outcome, trigger, startedAt),
         ),
       );
     } catch (err) {
@@ -132,11 +138,18 @@ export class CheckRounds {
   }
 
   /** Records one check's outcome, publishes it, and tells the pages when it changed or was asked for. */
-  private record(task: LabTask, outcome: TimedOutcome, trigger: CheckTrigger): void {
+  private record(
+    task: LabTask,
+    outcome: TimedOutcome,
+    trigger: CheckTrigger,
+    startedAt: number,
+  ): void {
     const { store, logger, learnerId } = this.deps;
     const before = this.deps.tasks.get(task.id);
-    // A round that started earlier must not undo what a later one found complete.
-    if (before?.state === 'passed') return;
+    if (before?.state === 'passed') {
+      this.recheck(task, before, outcome, trigger, startedAt);
+      return;
+    }
     if (outcome.kind === 'broken')
       logger.warn('check script is broken', {
         lab: this.deps.lab.id,
@@ -189,6 +202,65 @@ export class CheckRounds {
     if (statusChanged(before, after) || trigger === 'click') {
       this.deps.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
     }
+  }
+
+  /**
+   * A completed task's check again: it stays completed, but the learner (and the instructor)
+   * see "was done; now: <reason>" while it fails, until it passes again. Only changes are
+   * stored, so rechecks do not pile up as attempts.
+   */
+  private recheck(
+    task: LabTask,
+    before: TaskStatus,
+    outcome: TimedOutcome,
+    trigger: CheckTrigger,
+    startedAt: number,
+  ): void {
+    // A round that started before the task was completed says nothing about it now; a check
+    // that timed out or broke says nothing about the learner's work.
+    if (before.completedAt && startedAt < Date.parse(before.completedAt)) return;
+    if (outcome.kind === 'timeout' || outcome.kind === 'broken') return;
+    const reason = outcome.passed ? undefined : outcome.reason;
+    if (reason === before.regression?.reason) return;
+    const at = new Date();
+    try {
+      this.deps.store.recordAttempt({
+        learnerId: this.deps.learnerId,
+        labId: this.deps.lab.id,
+        taskId: task.id,
+        passed: outcome.passed,
+        reason,
+        trigger,
+        durationMs: outcome.durationMs,
+        at,
+      });
+    } catch (err) {
+      this.deps.logger.error('could not record a check attempt', err, {
+        lab: this.deps.lab.id,
+        task: task.id,
+      });
+      return;
+    }
+    const { regression: _, ...rest } = before;
+    const after: TaskStatus = reason
+      ? { ...rest, regression: { reason, checkedAt: at.toISOString() } }
+      : rest;
+    this.deps.tasks.set(task.id, after);
+    this.deps.bus.publish({
+      learnerId: this.deps.learnerId,
+      labId: this.deps.lab.id,
+      taskId: task.id,
+      at: at.toISOString(),
+      kind: 'check-attempt',
+      passed: outcome.passed,
+      trigger,
+      durationMs: outcome.durationMs,
+      ...(reason ? { reason } : {}),
+    });
+    this.deps.marker(
+      reason ? `✗ ${task.id} was done; now: ${reason}` : `✓ ${task.id} (done again)`,
+    );
+    this.deps.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
   }
 
   /** Polls while `want` (a page is open on a ready sandbox); stops them otherwise. */

@@ -225,8 +225,47 @@ describe('LabSession', () => {
     provider.results.set('check-one', { exitCode: 1, stdout: 'gone again' });
     await session.runChecks('click');
     expect(session.taskStatuses()[0]!.state).toBe('passed');
-    // A passed task is not checked again.
+    // A click asks about the current task only, not a passed one.
     expect(store.attemptCount('L1', 'lab', 'one')).toBe(1);
+  });
+
+  it('shows a completed task broken again after a command, keeps it completed, and clears it once mended', async () => {
+    const { session, provider, store, seen, deps } = setup();
+    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    await session.start();
+    await settle(session);
+    provider.results.set('check-one', {
+      exitCode: 1,
+      stdout: 'There is no container named "web" yet.',
+    });
+    await session.runChecks('poll');
+    expect(session.taskStatuses()[0]).not.toHaveProperty('regression'); // polls leave done tasks be
+    await session.runChecks('command');
+    expect(session.taskStatuses()[0]).toMatchObject({
+      state: 'passed',
+      regression: { reason: 'There is no container named "web" yet.' },
+    });
+    const sent = seen.flatMap((m) => (m.type === 'task' && m.task.id === 'one' ? [m.task] : []));
+    expect(sent.at(-1)).toMatchObject({
+      state: 'passed',
+      regression: { reason: 'There is no container named "web" yet.' },
+    });
+    await session.runChecks('command'); // the same news is stored once
+    expect(store.attemptCount('L1', 'lab', 'one')).toBe(2);
+    expect(store.completions('L1', 'lab').map((c) => c.taskId)).toEqual(['one']);
+
+    // A runner restart shows it the same way, from the store.
+    const again = new LabSession('L1', lab, deps);
+    expect(again.taskStatuses()[0]).toMatchObject({
+      state: 'passed',
+      regression: { reason: 'There is no container named "web" yet.' },
+    });
+
+    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    await session.runChecks('command');
+    expect(session.taskStatuses()[0]).toMatchObject({ state: 'passed' });
+    expect(session.taskStatuses()[0]).not.toHaveProperty('regression');
+    expect(store.attemptCount('L1', 'lab', 'one')).toBe(3);
   });
 
   it('answers a click about the current task only, even when nothing changed', async () => {

@@ -4,7 +4,8 @@ import type { TaskStatus } from '../protocol/index.ts';
 
 /**
  * The learner's view of a lab's tasks, rebuilt from the store: completed tasks are passed for
- * good; others show their last failing reason, or are pending when never checked.
+ * good (with the reason when their check has failed again since); others show their last
+ * failing reason, or are pending when never checked.
  */
 export function initialTaskStatuses(
   tasks: readonly Pick<LabTask, 'id'>[],
@@ -15,8 +16,16 @@ export function initialTaskStatuses(
   const lastBy = new Map(last.map((a) => [a.taskId, a]));
   return tasks.map((t) => {
     const completedAt = done.get(t.id);
-    if (completedAt) return { id: t.id, state: 'passed', completedAt };
     const a = lastBy.get(t.id);
+    if (completedAt) {
+      const broken = a && !a.passed && a.at > completedAt;
+      return {
+        id: t.id,
+        state: 'passed',
+        completedAt,
+        ...(broken ? { regression: { reason: a.reason ?? '', checkedAt: a.at } } : {}),
+      };
+    }
     if (a && !a.passed)
       return {
         id: t.id,
@@ -28,7 +37,12 @@ export function initialTaskStatuses(
   });
 }
 
-/** Whether a new status is news to the learner (state or reason changed). */
+/** Whether a new status is news to the learner (state, reason or regression changed). */
 export function statusChanged(before: TaskStatus | undefined, after: TaskStatus): boolean {
-  return before === undefined || before.state !== after.state || before.reason !== after.reason;
+  return (
+    before === undefined ||
+    before.state !== after.state ||
+    before.reason !== after.reason ||
+    before.regression?.reason !== after.regression?.reason
+  );
 }

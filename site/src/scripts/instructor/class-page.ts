@@ -278,6 +278,7 @@ function updateRow(els: RowEls, row: RosterRow, labs: readonly LabOutline[], fla
       const info = cellInfo(task, row.cells[lab.id]?.[task.id]);
       const before = c.td.dataset.state;
       setAttr(c.td, 'data-state', info.state);
+      setAttr(c.td, 'data-regression', info.regression ? 'true' : null);
       setAttr(c.label, 'aria-label', [task.title, ...info.details].join('. '));
       c.td.dataset.tip = [task.title, ...info.details].join('\n');
       if (flash && before !== info.state) {

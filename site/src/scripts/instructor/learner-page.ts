@@ -165,6 +165,7 @@ function renderTasks(): void {
               {
                 class: 'sw-task',
                 'data-state': info.state,
+                'data-regression': info.regression ? 'true' : false,
                 'data-current': current ? 'true' : false,
                 'data-testid': `learner-task-${lab.id}-${task.id}`,
               },

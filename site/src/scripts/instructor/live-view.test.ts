@@ -102,6 +102,17 @@ describe('cells', () => {
     expect(info.details).toContain('Last check: no volume');
   });
 
+  it('say when a done task fails again, keeping it done', () => {
+    const info = cellInfo(
+      { id: 'a', title: 'Task A' },
+      { state: 'done', attempts: 2, regression: 'There is no container named "web" yet.' },
+    );
+    expect(info.state).toBe('done');
+    expect(info.regression).toBe(true);
+    expect(info.label).toBe('Task A: done but broken since, 2 checks');
+    expect(info.details).toContain('Was done; now: There is no container named "web" yet.');
+  });
+
   it('treat a missing cell as not tried', () => {
     expect(cellInfo({ id: 'z', title: 'Z' }, undefined).details).toEqual(['Not tried yet']);
   });

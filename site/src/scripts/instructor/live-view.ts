@@ -85,6 +85,8 @@ export interface CellInfo {
   label: string;
   /** Lines of the tooltip. */
   details: string[];
+  /** Done, but its check fails again now. */
+  regression: boolean;
 }
 
 /** What a cell of the matrix says about one task of one learner. */
@@ -101,10 +103,12 @@ export function cellInfo(
   } else details.push(stateWords[c.state].replace(/^./, (x) => x.toUpperCase()));
   if (c.attempts > 0) details.push(plural(c.attempts, 'check'));
   if (c.state === 'failing' && c.reason) details.push(`Last check: ${c.reason}`);
+  if (c.regression !== undefined) details.push(`Was done; now: ${c.regression}`);
   return {
     state: c.state,
-    label: `${task.title}: ${stateWords[c.state]}${c.attempts > 0 ? `, ${plural(c.attempts, 'check')}` : ''}`,
+    label: `${task.title}: ${stateWords[c.state]}${c.regression !== undefined ? ' but broken since' : ''}${c.attempts > 0 ? `, ${plural(c.attempts, 'check')}` : ''}`,
     details,
+    regression: c.regression !== undefined,
   };
 }
 

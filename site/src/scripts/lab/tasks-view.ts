@@ -103,6 +103,14 @@ export class TaskList {
         reason.textContent = text;
         reason.hidden = text === '';
       }
+      // A completed task stays completed; while its check fails again, the learner reads why.
+      const regression = li.querySelector<HTMLElement>('[data-testid="task-regression"]');
+      if (regression) {
+        const text = s.state === 'passed' ? (s.regression?.reason ?? '') : '';
+        regression.textContent = text;
+        regression.hidden = text === '';
+        li.toggleAttribute('data-regression', text !== '');
+      }
     }
     const total = this.order.length;
     this.progress.textContent = progressText(done, total);
