@@ -1,40 +1,22 @@
-import type { CheckRunner, TimedOutcome } from '../checks/check-runner.ts';
+import type { CheckRunner } from '../checks/check-runner.ts';
 import { asSlipwayError } from '../errors/catalogue.ts';
-import type { Logger } from '../errors/log.ts';
-import type { EventBus } from '../events/event-bus.ts';
-import type { Lab, LabTask } from '../labs/load-labs.ts';
-import type { ProgressStore } from '../progress/progress-store.ts';
-import {
-  type CheckTrigger,
-  PROTOCOL_VERSION,
-  type ServerMessage,
-  type TaskStatus,
-} from '../protocol/index.ts';
-import type { ReadySandbox } from './lab-session.ts';
+import type { LabTask } from '../labs/load-labs.ts';
+import type { CheckTrigger } from '../protocol/index.ts';
 import type { PlatformWork } from './platform-work.ts';
 import { pollDue } from './poll-policy.ts';
-import { statusChanged } from './task-board.ts';
+import type { ReadySandbox } from './sandbox-status.ts';
+import { TaskResults, type TaskResultsDeps } from './task-results.ts';
 
-export interface CheckRoundsDeps {
-  lab: Lab;
-  learnerId: string;
-  checks: CheckRunner;
-  store: ProgressStore;
-  bus: EventBus;
-  logger: Logger;
+export interface CheckRoundsDeps extends TaskResultsDeps {
+  checks: Pick<CheckRunner, 'runAll'>;
   intervalMs: number;
   /** Counts the checks as the platform's own work in the sandbox (not the learner's). */
   work: PlatformWork;
-  /** Task statuses by id, shared with the session: rounds update them. */
-  tasks: Map<string, TaskStatus>;
   /** The sandbox to check; undefined while there is no ready one (rounds then do nothing). */
   sandbox(): ReadySandbox | undefined;
   lastActivityAt(): number;
   /** A check found the sandbox gone. */
   gone(sessionId: string, detail: string): void;
-  /** A line in the learner's terminal (a task turned green or red). */
-  marker(text: string): void;
-  broadcast(msg: ServerMessage): void;
 }
 
 const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
@@ -55,8 +37,11 @@ export class CheckRounds {
   private quickCheck: Promise<void> | undefined;
   private rerun: CheckTrigger | undefined;
 
+  private readonly results: TaskResults;
+
   constructor(deps: CheckRoundsDeps) {
     this.deps = deps;
+    this.results = new TaskResults(deps);
   }
 
   /** A command was entered in the terminal: check shortly after it has had time to act. */
@@ -127,7 +112,7 @@ export class CheckRounds {
     try {
       await this.deps.work.track(() =>
         checks.runAll(sandbox.id, pending, undefined, (i, outcome) =>
-          this.record(pending[i]!, outcome, trigger, startedAt),
+          this.results.record(pending[i]!, outcome, trigger, startedAt),
         ),
       );
     } catch (err) {
@@ -135,132 +120,6 @@ export class CheckRounds {
       if (e.code === 'SANDBOX_GONE') this.deps.gone(sandbox.sessionId, 'it was removed');
       else logger.error('checks could not run', e, { lab: this.deps.lab.id });
     }
-  }
-
-  /** Records one check's outcome, publishes it, and tells the pages when it changed or was asked for. */
-  private record(
-    task: LabTask,
-    outcome: TimedOutcome,
-    trigger: CheckTrigger,
-    startedAt: number,
-  ): void {
-    const { store, logger, learnerId } = this.deps;
-    const before = this.deps.tasks.get(task.id);
-    if (before?.state === 'passed') {
-      this.recheck(task, before, outcome, trigger, startedAt);
-      return;
-    }
-    if (outcome.kind === 'broken')
-      logger.warn('check script is broken', {
-        lab: this.deps.lab.id,
-        task: task.id,
-        detail: outcome.detail,
-      });
-    const at = new Date();
-    const reason = outcome.passed ? undefined : outcome.reason;
-    let completedNow = false;
-    try {
-      completedNow = store.recordAttempt({
-        learnerId,
-        labId: this.deps.lab.id,
-        taskId: task.id,
-        passed: outcome.passed,
-        reason,
-        trigger,
-        durationMs: outcome.durationMs,
-        at,
-      });
-    } catch (err) {
-      logger.error('could not record a check attempt', err, {
-        lab: this.deps.lab.id,
-        task: task.id,
-      });
-      return;
-    }
-    const after: TaskStatus = outcome.passed
-      ? { id: task.id, state: 'passed', checkedAt: at.toISOString(), completedAt: at.toISOString() }
-      : {
-          id: task.id,
-          state: 'failing',
-          checkedAt: at.toISOString(),
-          ...(reason ? { reason } : {}),
-        };
-    this.deps.tasks.set(task.id, after);
-    const base = { learnerId, labId: this.deps.lab.id, taskId: task.id, at: at.toISOString() };
-    this.deps.bus.publish({
-      ...base,
-      kind: 'check-attempt',
-      passed: outcome.passed,
-      trigger,
-      durationMs: outcome.durationMs,
-      ...(reason ? { reason } : {}),
-    });
-    if (completedNow) this.deps.bus.publish({ ...base, kind: 'task-completed' });
-    if (statusChanged(before, after)) {
-      this.deps.marker(outcome.passed ? `✓ ${task.id}` : `✗ ${task.id}: ${reason ?? ''}`);
-    }
-    if (statusChanged(before, after) || trigger === 'click') {
-      this.deps.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
-    }
-  }
-
-  /**
-   * A completed task's check again: it stays completed, but the learner (and the instructor)
-   * see "was done; now: <reason>" while it fails, until it passes again. Only changes are
-   * stored, so rechecks do not pile up as attempts.
-   */
-  private recheck(
-    task: LabTask,
-    before: TaskStatus,
-    outcome: TimedOutcome,
-    trigger: CheckTrigger,
-    startedAt: number,
-  ): void {
-    // A round that started before the task was completed says nothing about it now; a check
-    // that timed out or broke says nothing about the learner's work.
-    if (before.completedAt && startedAt < Date.parse(before.completedAt)) return;
-    if (outcome.kind === 'timeout' || outcome.kind === 'broken') return;
-    const reason = outcome.passed ? undefined : outcome.reason;
-    if (reason === before.regression?.reason) return;
-    const at = new Date();
-    try {
-      this.deps.store.recordAttempt({
-        learnerId: this.deps.learnerId,
-        labId: this.deps.lab.id,
-        taskId: task.id,
-        passed: outcome.passed,
-        reason,
-        trigger,
-        durationMs: outcome.durationMs,
-        at,
-      });
-    } catch (err) {
-      this.deps.logger.error('could not record a check attempt', err, {
-        lab: this.deps.lab.id,
-        task: task.id,
-      });
-      return;
-    }
-    const { regression: _, ...rest } = before;
-    const after: TaskStatus = reason
-      ? { ...rest, regression: { reason, checkedAt: at.toISOString() } }
-      : rest;
-    this.deps.tasks.set(task.id, after);
-    this.deps.bus.publish({
-      learnerId: this.deps.learnerId,
-      labId: this.deps.lab.id,
-      taskId: task.id,
-      at: at.toISOString(),
-      kind: 'check-attempt',
-      passed: outcome.passed,
-      trigger,
-      durationMs: outcome.durationMs,
-      ...(reason ? { reason } : {}),
-    });
-    this.deps.marker(
-      reason ? `✗ ${task.id} was done; now: ${reason}` : `✓ ${task.id} (done again)`,
-    );
-    this.deps.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
   }
 
   /** Polls while `want` (a page is open on a ready sandbox); stops them otherwise. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CheckRunner } from '../checks/check-runner.ts';
+import { interpretCheck } from '../checks/check-result.ts';
+import type { CheckRunner, TimedOutcome } from '../checks/check-runner.ts';
 import { silentLogger } from '../errors/log.ts';
 import { EventBus } from '../events/event-bus.ts';
-import type { Lab } from '../labs/load-labs.ts';
+import type { Lab, LabTask } from '../labs/load-labs.ts';
 import { openDatabase } from '../progress/database.ts';
 import { ProgressStore } from '../progress/progress-store.ts';
 import type { ServerMessage } from '../protocol/index.ts';
@@ -17,19 +18,45 @@ import { Admission } from './admission.ts';
 import { LabSession, type LabSessionDeps } from './lab-session.ts';
 
 /**
- * A provider whose sandboxes are records in a map and whose check results are whatever the
- * test says each check script returns. Only for the session's logic; real sandboxes are
- * covered by the integration tests.
+ * Checks whose results are whatever the test says each check script returns. In a round of
+ * several checks, the first outcome comes at once and the rest wait for `gate` when set.
  */
-class ProviderWithScriptedChecks implements SandboxProvider {
+class ChecksWithScriptedResults implements Pick<CheckRunner, 'runAll'> {
+  /** check script text -> exit code and stdout, as the script would end */
+  results = new Map<string, { exitCode: number; stdout: string }>();
+  gate: Promise<void> | undefined;
+  rounds = 0;
+  checked: string[] = [];
+
+  async runAll(
+    _sandboxId: string,
+    tasks: ReadonlyArray<Pick<LabTask, 'id' | 'checkScript' | 'timeout'>>,
+    _signal?: AbortSignal,
+    onOutcome?: (index: number, outcome: TimedOutcome) => void,
+  ): Promise<TimedOutcome[]> {
+    this.rounds++;
+    const outcomes = tasks.map((t) => {
+      this.checked.push(t.checkScript);
+      const r = this.results.get(t.checkScript) ?? { exitCode: 1, stdout: 'not scripted' };
+      return { ...interpretCheck({ ...r, stderr: '', timedOut: false }), durationMs: 1 };
+    });
+    if (outcomes[0]) onOutcome?.(0, outcomes[0]);
+    if (outcomes.length > 1) await this.gate;
+    for (const [i, o] of outcomes.entries()) if (i > 0) onOutcome?.(i, o);
+    return outcomes;
+  }
+}
+
+/**
+ * A provider whose sandboxes are records in a map. Only for the session's logic; real
+ * sandboxes are covered by the integration tests.
+ */
+class ProviderOfRecords implements SandboxProvider {
   readonly kind = 'scripted';
   sandboxes = new Map<string, SandboxInfo>();
   created = 0;
   destroyed: string[] = [];
-  /** check script text -> exit code and stdout */
-  results = new Map<string, { exitCode: number; stdout: string }>();
   setupExit = 0;
-  gate: Promise<void> | undefined;
 
   async ping() {}
   async create(spec: SandboxSpec): Promise<SandboxInfo> {
@@ -58,35 +85,8 @@ class ProviderWithScriptedChecks implements SandboxProvider {
     this.execs.push(req.cmd);
     const base = { stderr: '', truncated: false, timedOut: false, durationMs: 1 };
     if (req.cmd[0] === 'sh') return { ...base, exitCode: 0, stdout: 'ready\n' }; // readiness probe
-    if (req.cmd[3] === 'slipway-checks') {
-      // The first check's output comes at once; the rest of a round of several checks waits
-      // for the gate, when there is one.
-      const parts = this.batch(req.cmd);
-      req.onStdout?.(parts[0]!);
-      if (parts.length > 2) await this.gate;
-      req.onStdout?.(parts.join(''));
-      return { ...base, exitCode: 0, stdout: parts.join('') };
-    }
     if (req.cmd[0] === 'bash') return { ...base, exitCode: this.setupExit, stdout: '' }; // lab setup
     return { ...base, exitCode: 1, stdout: 'not scripted' };
-  }
-  /** A batch's output in its format, one part per check and the end marker. */
-  private batch(cmd: string[]): string[] {
-    const nonce = /@@slipway-[0-9a-f]+/.exec(cmd[2]!)![0];
-    const pairs = cmd.slice(5);
-    const out: string[] = [];
-    for (let i = 0; i * 2 < pairs.length; i++) {
-      const script = pairs[i * 2 + 1]!;
-      const r = [...this.results].find(([key]) => script.endsWith(key))?.[1] ?? {
-        exitCode: 1,
-        stdout: 'not scripted',
-      };
-      this.execs.push(['check', script]);
-      out.push(
-        `\n${nonce} ${i} ${r.exitCode} 1.0 1.001\n${r.stdout}\n${nonce} ${i} err\n\n${nonce} ${i} done\n`,
-      );
-    }
-    return [...out, `\n${nonce} end\n`];
   }
   async openTerminal(): Promise<never> {
     throw new Error('no terminals here');
@@ -151,14 +151,15 @@ const lab: Lab = {
 };
 
 function setup(
-  provider = new ProviderWithScriptedChecks(),
+  provider = new ProviderOfRecords(),
   store = new ProgressStore(openDatabase(':memory:')),
+  checks = new ChecksWithScriptedResults(),
 ) {
   const deps: LabSessionDeps = {
     provider,
     store,
     admission: new Admission(100),
-    checks: new CheckRunner(provider, { maxOutputBytes: 1024 }),
+    checks,
     logger: silentLogger,
     bus: new EventBus(),
     settings: {
@@ -174,7 +175,7 @@ function setup(
   const session = new LabSession('L1', lab, deps);
   const seen: ServerMessage[] = [];
   session.subscribe((m) => seen.push(m));
-  return { provider, store, session, seen, deps };
+  return { provider, store, session, seen, deps, checks };
 }
 
 const settle = async (session: LabSession) => {
@@ -184,8 +185,8 @@ const settle = async (session: LabSession) => {
 
 describe('LabSession', () => {
   it('reports each start phase, then the first check results with reasons', async () => {
-    const { session, seen, provider } = setup();
-    provider.results.set('check-one', {
+    const { checks, session, seen, provider } = setup();
+    checks.results.set('check-one', {
       exitCode: 1,
       stdout: 'There is no container named "web" yet.',
     });
@@ -217,12 +218,12 @@ describe('LabSession', () => {
   });
 
   it('records a completion once and never takes it back', async () => {
-    const { session, provider, store } = setup();
-    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    const { checks, session, provider, store } = setup();
+    checks.results.set('check-one', { exitCode: 0, stdout: '' });
     await session.start();
     await settle(session);
     expect(store.completions('L1', 'lab').map((c) => c.taskId)).toEqual(['one']);
-    provider.results.set('check-one', { exitCode: 1, stdout: 'gone again' });
+    checks.results.set('check-one', { exitCode: 1, stdout: 'gone again' });
     await session.runChecks('click');
     expect(session.taskStatuses()[0]!.state).toBe('passed');
     // A click asks about the current task only, not a passed one.
@@ -230,11 +231,11 @@ describe('LabSession', () => {
   });
 
   it('shows a completed task broken again after a command, keeps it completed, and clears it once mended', async () => {
-    const { session, provider, store, seen, deps } = setup();
-    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    const { checks, session, provider, store, seen, deps } = setup();
+    checks.results.set('check-one', { exitCode: 0, stdout: '' });
     await session.start();
     await settle(session);
-    provider.results.set('check-one', {
+    checks.results.set('check-one', {
       exitCode: 1,
       stdout: 'There is no container named "web" yet.',
     });
@@ -261,7 +262,7 @@ describe('LabSession', () => {
       regression: { reason: 'There is no container named "web" yet.' },
     });
 
-    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    checks.results.set('check-one', { exitCode: 0, stdout: '' });
     await session.runChecks('command');
     expect(session.taskStatuses()[0]).toMatchObject({ state: 'passed' });
     expect(session.taskStatuses()[0]).not.toHaveProperty('regression');
@@ -269,8 +270,8 @@ describe('LabSession', () => {
   });
 
   it('answers a click about the current task only, even when nothing changed', async () => {
-    const { session, provider, seen, store } = setup();
-    provider.results.set('check-one', { exitCode: 1, stdout: 'still no' });
+    const { checks, session, provider, seen, store } = setup();
+    checks.results.set('check-one', { exitCode: 1, stdout: 'still no' });
     await session.start();
     await settle(session);
     const before = seen.length;
@@ -283,12 +284,12 @@ describe('LabSession', () => {
   });
 
   it('answers Check for the current task at once, even while a round is under way', async () => {
-    const { session, provider, seen } = setup();
-    provider.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
+    const { checks, session, provider, seen } = setup();
+    checks.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
     await session.start();
     await settle(session);
     let open = () => {};
-    provider.gate = new Promise((r) => {
+    checks.gate = new Promise((r) => {
       open = r;
     });
     let roundDone = false;
@@ -307,17 +308,17 @@ describe('LabSession', () => {
   });
 
   it("sends the current task's result before the rest of a command's round, in one exec", async () => {
-    const { session, provider, seen, store } = setup();
-    provider.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
+    const { checks, session, provider, seen, store } = setup();
+    checks.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
     await session.start();
     await settle(session);
-    provider.results.set('check-one', { exitCode: 1, stdout: 'still not' }); // a change to announce
+    checks.results.set('check-one', { exitCode: 1, stdout: 'still not' }); // a change to announce
     let open = () => {};
-    provider.gate = new Promise((r) => {
+    checks.gate = new Promise((r) => {
       open = r;
     });
     const twoBefore = store.attemptCount('L1', 'lab', 'two');
-    const execsBefore = provider.execs.filter((c) => c[3] === 'slipway-checks').length;
+    const execsBefore = checks.rounds;
     const before = seen.length;
     let roundDone = false;
     const round = session.runChecks('command').then(() => {
@@ -333,7 +334,7 @@ describe('LabSession', () => {
     open();
     await round;
     expect(store.attemptCount('L1', 'lab', 'two')).toBe(twoBefore + 1);
-    expect(provider.execs.filter((c) => c[3] === 'slipway-checks').length - execsBefore).toBe(1);
+    expect(checks.rounds - execsBefore).toBe(1);
   });
 
   it('turns a dead sandbox into a clear message, then starts a fresh one on demand', async () => {
@@ -364,7 +365,7 @@ describe('LabSession', () => {
   });
 
   it('destroys a sandbox whose setup failed and says so', async () => {
-    const provider = new ProviderWithScriptedChecks();
+    const provider = new ProviderOfRecords();
     provider.setupExit = 3;
     const { session, seen } = setup(provider);
     await expect(session.start()).rejects.toMatchObject({ code: 'SANDBOX_START_FAILED' });
@@ -378,8 +379,8 @@ describe('LabSession', () => {
   });
 
   it('reset removes the sandbox but keeps progress', async () => {
-    const { session, provider, store } = setup();
-    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    const { checks, session, provider, store } = setup();
+    checks.results.set('check-one', { exitCode: 0, stdout: '' });
     await session.start();
     await settle(session);
     await session.reset();
@@ -389,8 +390,8 @@ describe('LabSession', () => {
   });
 
   it('brings a replacement for a dead sandbox back to the last completed task, but not after a reset', async () => {
-    const { session, provider, seen } = setup();
-    provider.results.set('check-one', { exitCode: 0, stdout: '' });
+    const { checks, session, provider, seen } = setup();
+    checks.results.set('check-one', { exitCode: 0, stdout: '' });
     const first = await session.start();
     await settle(session);
     provider.sandboxes.delete(first.id);

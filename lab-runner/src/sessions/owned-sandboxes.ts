@@ -19,3 +19,24 @@ export async function ownedSandboxes(
   }
   return found;
 }
+
+/**
+ * Removes every sandbox the learner has for the lab and ends their rows with `endReason`
+ * (`sessionId`: the session's own row, ended even when its sandbox is already gone).
+ */
+export async function removeOwnedSandboxes(
+  provider: SandboxProvider,
+  store: ProgressStore,
+  learnerId: string,
+  labId: string,
+  endReason: string,
+  sessionId?: string,
+): Promise<void> {
+  // Looked up before the row ends: a sandbox from the pool is found only through it.
+  const owned = await ownedSandboxes(provider, store, learnerId, labId);
+  if (sessionId) store.sandboxEnded(sessionId, endReason);
+  for (const found of owned) {
+    await provider.destroy(found.id);
+    store.sandboxEnded(found.labels.session, endReason);
+  }
+}

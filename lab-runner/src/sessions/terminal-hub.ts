@@ -6,7 +6,8 @@ import type { AsciicastRecorder } from '../terminal/asciicast.ts';
 import { type CommandMark, CommandMarkExtractor } from '../terminal/command-marks.ts';
 import { OutputDecoder } from '../terminal/output-decoder.ts';
 import { OutputRing } from '../terminal/ring-buffer.ts';
-import type { ReadySandbox } from './lab-session.ts';
+import type { ReadySandbox } from './sandbox-status.ts';
+import { SHELL_EXEC, shellCommand } from './shell-command.ts';
 
 /** Someone watching the terminal: a learner's tab, or an instructor's read-only shadow. */
 export interface TerminalView {
@@ -37,18 +38,6 @@ export interface TerminalHubDeps {
   onShellEnded(sandbox: ReadySandbox): Promise<'respawn' | 'stop'>;
 }
 
-/**
- * The learner's login shell runs under slipway-tty (images/sandbox/tty/): it survives the
- * runner (a restart, even a kill -9, only ends the attached client), and the next connection
- * attaches to the same shell, with the same processes; a large paste never stalls it and
- * Ctrl-C always gets through. -A: attach, creating the shell if there is none; -n: only create
- * it (a warm pool prepares it before anyone attaches). Attaching redraws by SIGWINCH.
- */
-export function shellCommand(mode: '-A' | '-n'): string[] {
-  return ['slipway-tty', mode, '/run/slipway/tty/shell.sock', 'bash', '-l'];
-}
-/** Where and how the learner's shell runs; the same for a shell prepared in advance. */
-export const SHELL_EXEC = { env: { TERM: 'xterm-256color' }, workdir: '/root' };
 const SHELL = shellCommand('-A');
 const MAX_QUICK_RESPAWNS = 3;
 /** Keystrokes kept while the shell is opening. */

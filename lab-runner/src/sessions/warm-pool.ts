@@ -7,7 +7,7 @@ import type { SandboxProvider } from '../sandbox/provider.ts';
 import { waitUntilEngineReady } from '../sandbox/readiness.ts';
 import type { Admission } from './admission.ts';
 import { type ProvisionSettings, provisionSandbox } from './provision.ts';
-import { SHELL_EXEC, shellCommand } from './terminal-hub.ts';
+import { SHELL_EXEC, shellCommand } from './shell-command.ts';
 import { nextToFill, surplus } from './warm-pool-policy.ts';
 
 /** The learner label of pooled sandboxes. It stays after a claim: the database says whose it is. */

@@ -1,0 +1,39 @@
+import { asSlipwayError } from '../errors/catalogue.ts';
+import type { SandboxInfo, SandboxProvider } from '../sandbox/provider.ts';
+
+export type ShellFate = { kind: 'respawn' } | { kind: 'gone'; detail: string } | { kind: 'closed' };
+
+/**
+ * The learner's shell ended: a running sandbox gets a new shell; a dead one is gone, with the
+ * reason in the learner's words. While the engine itself restarts (its exec streams all end)
+ * it cannot say whether the sandbox lives, so it is asked again for up to `patienceMs`.
+ */
+export async function shellFate(
+  provider: Pick<SandboxProvider, 'inspect'>,
+  sandboxId: string,
+  closed: () => boolean,
+  patienceMs = 120_000,
+): Promise<ShellFate> {
+  const until = Date.now() + patienceMs;
+  for (let wait = 500; !closed(); wait = Math.min(wait * 2, 5_000)) {
+    let info: SandboxInfo | undefined;
+    try {
+      info = await provider.inspect(sandboxId);
+    } catch (err) {
+      const code = asSlipwayError(err).code;
+      if ((code === 'ENGINE_UNAVAILABLE' || code === 'ENGINE_TIMEOUT') && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, wait));
+        continue;
+      }
+      info = undefined;
+    }
+    if (info?.state === 'running') return { kind: 'respawn' };
+    const detail = info?.exit?.oomKilled
+      ? 'it ran out of memory'
+      : info
+        ? `it exited with code ${info.exit?.code ?? '?'}`
+        : 'it was removed';
+    return { kind: 'gone', detail };
+  }
+  return { kind: 'closed' };
+}
