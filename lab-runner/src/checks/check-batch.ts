@@ -14,8 +14,11 @@ import type { CheckRun } from './check-result.ts';
 export function batchProgram(nonce: string, killGraceSeconds: number, capBytes: number): string {
   // Few processes per check (timeout and bash): starting one costs ~5 ms in a sandbox, and
   // checks run every few seconds for every learner. Output is capped with bash's own read.
+  // The system's own tools, whatever the learner put first on their PATH (a fake docker in
+  // /usr/local/bin must not decide a check). A learner who is root can still replace the
+  // system's files: the README's trust model says what that means.
   return `set -u
-export LC_ALL=C
+export LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin
 d=\${TMPDIR:-/tmp}/slipway-checks.$$.$RANDOM
 mkdir -m 0700 "$d" "$d/engine" || exit 3
 trap 'rm -rf "$d"' EXIT
@@ -47,7 +50,7 @@ export function batchCommand(
   opts: { nonce: string; killGraceSeconds: number; capBytes: number },
 ): string[] {
   return [
-    'bash',
+    '/bin/bash',
     '-c',
     batchProgram(opts.nonce, opts.killGraceSeconds, opts.capBytes),
     'slipway-checks',

@@ -38,58 +38,32 @@ export class TaskResults {
 
   /** Records one check's outcome, publishes it, and tells the pages when it changed or was asked for. */
   record(task: LabTask, outcome: TimedOutcome, trigger: CheckTrigger, startedAt: number): void {
-    const { store, logger, learnerId } = this.deps;
     const before = this.deps.tasks.get(task.id);
     if (before?.state === 'passed') {
       this.recheck(task, before, outcome, trigger, startedAt);
       return;
     }
     if (outcome.kind === 'broken')
-      logger.warn('check script is broken', {
+      this.deps.logger.warn('check script is broken', {
         lab: this.deps.lab.id,
         task: task.id,
         detail: outcome.detail,
       });
-    const at = new Date();
-    const reason = outcome.passed ? undefined : outcome.reason;
-    let completedNow = false;
-    try {
-      completedNow = store.recordAttempt({
-        learnerId,
+    const stored = this.store(task, outcome, trigger);
+    if (!stored) return;
+    const { at, reason, completedNow } = stored;
+    const after: TaskStatus = outcome.passed
+      ? { id: task.id, state: 'passed', checkedAt: at, completedAt: at }
+      : { id: task.id, state: 'failing', checkedAt: at, ...(reason ? { reason } : {}) };
+    this.deps.tasks.set(task.id, after);
+    if (completedNow)
+      this.deps.bus.publish({
+        learnerId: this.deps.learnerId,
         labId: this.deps.lab.id,
         taskId: task.id,
-        passed: outcome.passed,
-        reason,
-        trigger,
-        durationMs: outcome.durationMs,
         at,
+        kind: 'task-completed',
       });
-    } catch (err) {
-      logger.error('could not record a check attempt', err, {
-        lab: this.deps.lab.id,
-        task: task.id,
-      });
-      return;
-    }
-    const after: TaskStatus = outcome.passed
-      ? { id: task.id, state: 'passed', checkedAt: at.toISOString(), completedAt: at.toISOString() }
-      : {
-          id: task.id,
-          state: 'failing',
-          checkedAt: at.toISOString(),
-          ...(reason ? { reason } : {}),
-        };
-    this.deps.tasks.set(task.id, after);
-    const base = { learnerId, labId: this.deps.lab.id, taskId: task.id, at: at.toISOString() };
-    this.deps.bus.publish({
-      ...base,
-      kind: 'check-attempt',
-      passed: outcome.passed,
-      trigger,
-      durationMs: outcome.durationMs,
-      ...(reason ? { reason } : {}),
-    });
-    if (completedNow) this.deps.bus.publish({ ...base, kind: 'task-completed' });
     if (statusChanged(before, after)) {
       this.deps.marker(outcome.passed ? `✓ ${task.id}` : `✗ ${task.id}: ${reason ?? ''}`);
     }
@@ -114,13 +88,33 @@ export class TaskResults {
     // that timed out or broke says nothing about the learner's work.
     if (before.completedAt && startedAt < Date.parse(before.completedAt)) return;
     if (outcome.kind === 'timeout' || outcome.kind === 'broken') return;
-    const reason = outcome.passed ? undefined : outcome.reason;
-    if (reason === before.regression?.reason) return;
+    if ((outcome.passed ? undefined : outcome.reason) === before.regression?.reason) return;
+    const stored = this.store(task, outcome, trigger);
+    if (!stored) return;
+    const { regression: _, ...rest } = before;
+    const { reason, at } = stored;
+    const after: TaskStatus = reason ? { ...rest, regression: { reason, checkedAt: at } } : rest;
+    this.deps.tasks.set(task.id, after);
+    this.deps.marker(
+      reason ? `✗ ${task.id} was done; now: ${reason}` : `✓ ${task.id} (done again)`,
+    );
+    this.deps.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
+  }
+
+  /** Stores one attempt and publishes it to the instructor's views; undefined when the store failed. */
+  private store(
+    task: LabTask,
+    outcome: TimedOutcome,
+    trigger: CheckTrigger,
+  ): { at: string; reason: string | undefined; completedNow: boolean } | undefined {
+    const { learnerId, lab } = this.deps;
     const at = new Date();
+    const reason = outcome.passed ? undefined : outcome.reason;
+    let completedNow = false;
     try {
-      this.deps.store.recordAttempt({
-        learnerId: this.deps.learnerId,
-        labId: this.deps.lab.id,
+      completedNow = this.deps.store.recordAttempt({
+        learnerId,
+        labId: lab.id,
         taskId: task.id,
         passed: outcome.passed,
         reason,
@@ -130,19 +124,14 @@ export class TaskResults {
       });
     } catch (err) {
       this.deps.logger.error('could not record a check attempt', err, {
-        lab: this.deps.lab.id,
+        lab: lab.id,
         task: task.id,
       });
-      return;
+      return undefined;
     }
-    const { regression: _, ...rest } = before;
-    const after: TaskStatus = reason
-      ? { ...rest, regression: { reason, checkedAt: at.toISOString() } }
-      : rest;
-    this.deps.tasks.set(task.id, after);
     this.deps.bus.publish({
-      learnerId: this.deps.learnerId,
-      labId: this.deps.lab.id,
+      learnerId,
+      labId: lab.id,
       taskId: task.id,
       at: at.toISOString(),
       kind: 'check-attempt',
@@ -151,9 +140,6 @@ export class TaskResults {
       durationMs: outcome.durationMs,
       ...(reason ? { reason } : {}),
     });
-    this.deps.marker(
-      reason ? `✗ ${task.id} was done; now: ${reason}` : `✓ ${task.id} (done again)`,
-    );
-    this.deps.broadcast({ v: PROTOCOL_VERSION, type: 'task', task: after, trigger });
+    return { at: at.toISOString(), reason, completedNow };
   }
 }

@@ -202,6 +202,38 @@ describe('a real sandbox on the user-namespaced engine', () => {
     expect(o.passed).toBe(false);
   });
 
+  it('is not fooled by a docker, curl, jq or bash the learner puts first on their PATH', async () => {
+    // The review's attack: a two-line fake docker in /usr/local/bin that prints the answer.
+    const fake = 'printf "#!/bin/sh\\necho fundamentals\\n" > "$f" && chmod +x "$f"';
+    const plant = await provider.exec(sandbox.id, {
+      cmd: [
+        'sh',
+        '-c',
+        `for t in docker curl jq bash; do f=/usr/local/bin/$t; ${fake}; done; docker; bash`,
+      ],
+    });
+    expect(plant.stdout).toBe('fundamentals\nfundamentals\n');
+    try {
+      const o = await checks.run(sandbox.id, {
+        checkScript: `[ "$(docker version --format '{{.Server.Os}}')" = linux ] || fail "docker: $(docker version 2>&1 | head -n 1)"
+          [ "$(echo '{"a":1}' | jq .a)" = 1 ] || fail "jq answered something else"
+          [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:1/ || true)" = 000 ] || fail "curl answered"
+          [ "$BASH" = /bin/bash ] || fail "ran in $BASH"
+          pass`,
+        timeout: 10,
+      });
+      expect(o).toMatchObject({ kind: 'passed' });
+    } finally {
+      await provider.exec(sandbox.id, {
+        cmd: [
+          'sh',
+          '-c',
+          'rm -f /usr/local/bin/docker /usr/local/bin/curl /usr/local/bin/jq /usr/local/bin/bash',
+        ],
+      });
+    }
+  });
+
   it('removes the sandbox with its network and volume, and says when it is gone', async () => {
     await provider.destroy(sandbox.id);
     expect(await leftovers(instance)).toEqual({ containers: [], networks: [], volumes: [] });
