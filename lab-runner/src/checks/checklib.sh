@@ -107,14 +107,59 @@ http_status() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || 
 compose_container() { _containers; printf '%s' "${C_COMPOSE[$1$'\t'$2]:-}"; }
 
 # compose_running DIR SERVICE: prints the running container of SERVICE; otherwise prints why
-# and fails (use as: c=$(compose_running /root/app web) || fail "$c").
+# and fails (use as: c=$(compose_running /root/app web) || fail "$c"). A container that was
+# created but never started has no logs: when Compose holds it back for a service it depends
+# on, the reason names that service and what is wrong with it.
 compose_running() {
-  local c s
+  local c s why
   c=$(compose_container "$1" "$2")
   [ -n "$c" ] || fail "There is no Compose service named \"$2\" in $1 yet (docker compose ps shows what runs)."
   s=$(container_state "$c")
-  [ "$s" = running ] || fail "The container of service \"$2\" ($c) is $s, not running. docker compose logs $2 shows why."
-  printf "%s" "$c"
+  [ "$s" = running ] && { printf "%s" "$c"; return 0; }
+  [ "$s" = created ] || fail "The container of service \"$2\" ($c) is $s, not running. docker compose logs $2 shows why."
+  why=$(_compose_held_back "$1" "$c")
+  [ -z "$why" ] || fail "The container of service \"$2\" ($c) has not started: $why"
+  fail "The container of service \"$2\" ($c) was created but never started (docker compose up starts it, or says why it cannot)."
+}
+
+# _compose_held_back DIR CONTAINER: why the dependencies of a Compose container (its depends_on
+# label: service:condition:restart,...) keep it from starting, or nothing.
+_compose_held_back() {
+  local dep svc cond d s h x deps
+  _resolve "$2"
+  IFS=, read -ra deps <<<"${C_DEPENDS[$_k]:-}"
+  for dep in "${deps[@]}"; do
+    svc=${dep%%:*} cond=${dep#*:} cond=${cond%%:*}
+    d=$(compose_container "$1" "$svc")
+    [ -n "$d" ] || { printf 'it depends on "%s", which has no container.' "$svc"; return; }
+    s=$(container_state "$d") h=$(container_health "$d") x=$(container_exit_code "$d")
+    case "$cond" in
+      service_healthy)
+        [ "$s" = running ] && [ "$h" = healthy ] && continue
+        if [ "$s" != running ]; then
+          printf 'it waits for "%s" to be healthy, and "%s" (%s) is %s, not running. docker compose logs %s shows why.' "$svc" "$svc" "$d" "$s" "$svc"
+        elif [ -z "$h" ]; then
+          printf 'it waits for "%s" to be healthy, and "%s" (%s) has no health check.' "$svc" "$svc" "$d"
+        elif [ "$h" = unhealthy ]; then
+          printf 'it waits for "%s" to be healthy, and "%s" (%s) is unhealthy: its health check fails. docker inspect %s shows what the check answered (State.Health).' "$svc" "$svc" "$d" "$d"
+        else
+          printf 'it waits for "%s" to be healthy, and "%s" (%s) is still starting: its health check has not passed yet.' "$svc" "$svc" "$d"
+        fi
+        return ;;
+      service_completed_successfully)
+        [ "$s" = exited ] && [ "$x" = 0 ] && continue
+        if [ "$s" = exited ]; then
+          printf 'it waits for "%s" to complete successfully, and "%s" (%s) exited with code %s. docker compose logs %s shows why.' "$svc" "$svc" "$d" "$x" "$svc"
+        else
+          printf 'it waits for "%s" to complete successfully, and "%s" (%s) is %s.' "$svc" "$svc" "$d" "$s"
+        fi
+        return ;;
+      *)
+        [ "$s" = running ] && continue
+        printf 'it waits for "%s" to start, and "%s" (%s) is %s, not running. docker compose logs %s shows why.' "$svc" "$svc" "$d" "$s" "$svc"
+        return ;;
+    esac
+  done
 }
 
 # compose_waits_healthy NAME CONTAINER SERVICE...: fails unless the Compose container of NAME

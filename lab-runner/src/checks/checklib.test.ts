@@ -74,6 +74,28 @@ const containers = [
     Status: 'Exited (0) 1 second ago',
   },
   { Names: ['/fresh'], Image: 'debian', State: 'created', Status: 'Created' },
+  ...[
+    ['front', 'created', 'Created', 'store:service_started:false,cache:service_healthy:false'],
+    ['store', 'running', 'Up 1 minute', ''],
+    ['cache', 'running', 'Up 1 minute (unhealthy)', ''],
+    ['worker', 'created', 'Created', 'migrate:service_completed_successfully:false'],
+    ['migrate', 'exited', 'Exited (1) 5 seconds ago', ''],
+    ['cron', 'created', 'Created', ''],
+    ['jobs', 'exited', 'Exited (2) 1 minute ago', ''],
+    ['api', 'created', 'Created', 'store:service_started:false,queue:service_healthy:true'],
+    ['queue', 'running', 'Up 2 seconds (health: starting)', ''],
+  ].map(([service, State, Status, dependsOn]) => ({
+    Names: [`/shop-${service}-1`],
+    Image: 'debian',
+    State,
+    Status,
+    Labels: {
+      'com.docker.compose.project.working_dir': '/root/shop',
+      'com.docker.compose.service': service,
+      'com.docker.compose.oneoff': 'False',
+      ...(dependsOn ? { 'com.docker.compose.depends_on': dependsOn } : {}),
+    },
+  })),
 ];
 const volumes = { Volumes: [{ Name: 'redis-data' }, { Name: "it's odd" }] };
 
@@ -155,6 +177,20 @@ describe('the check helpers, reading one snapshot of the engine', () => {
     expect(missing).toBe(
       'There is no Compose service named "api" in /root/app yet (docker compose ps shows what runs).\n[exit 1]',
     );
+  });
+
+  it('say why a Compose service does not run: its logs, or what it waits for', async () => {
+    const run = (service: string) =>
+      `c=$(compose_running /root/shop ${service}) || fail "$c"; echo "$c"`;
+    const out = await inRound(...['store', 'front', 'worker', 'cron', 'jobs', 'api'].map(run));
+    expect(out).toEqual([
+      'shop-store-1\n',
+      'The container of service "front" (shop-front-1) has not started: it waits for "cache" to be healthy, and "cache" (shop-cache-1) is unhealthy: its health check fails. docker inspect shop-cache-1 shows what the check answered (State.Health).\n[exit 1]',
+      'The container of service "worker" (shop-worker-1) has not started: it waits for "migrate" to complete successfully, and "migrate" (shop-migrate-1) exited with code 1. docker compose logs migrate shows why.\n[exit 1]',
+      'The container of service "cron" (shop-cron-1) was created but never started (docker compose up starts it, or says why it cannot).\n[exit 1]',
+      'The container of service "jobs" (shop-jobs-1) is exited, not running. docker compose logs jobs shows why.\n[exit 1]',
+      'The container of service "api" (shop-api-1) has not started: it waits for "queue" to be healthy, and "queue" (shop-queue-1) is still starting: its health check has not passed yet.\n[exit 1]',
+    ]);
   });
 
   it('know volumes, names with spaces and quotes included', async () => {

@@ -185,7 +185,7 @@ const settle = async (session: LabSession) => {
 
 describe('LabSession', () => {
   it('reports each start phase, then the first check results with reasons', async () => {
-    const { checks, session, seen, provider } = setup();
+    const { checks, session, seen } = setup();
     checks.results.set('check-one', {
       exitCode: 1,
       stdout: 'There is no container named "web" yet.',
@@ -218,7 +218,7 @@ describe('LabSession', () => {
   });
 
   it('records a completion once and never takes it back', async () => {
-    const { checks, session, provider, store } = setup();
+    const { checks, session, store } = setup();
     checks.results.set('check-one', { exitCode: 0, stdout: '' });
     await session.start();
     await settle(session);
@@ -231,7 +231,7 @@ describe('LabSession', () => {
   });
 
   it('shows a completed task broken again after a command, keeps it completed, and clears it once mended', async () => {
-    const { checks, session, provider, store, seen, deps } = setup();
+    const { checks, session, store, seen, deps } = setup();
     checks.results.set('check-one', { exitCode: 0, stdout: '' });
     await session.start();
     await settle(session);
@@ -270,7 +270,7 @@ describe('LabSession', () => {
   });
 
   it('answers a click about the current task only, even when nothing changed', async () => {
-    const { checks, session, provider, seen, store } = setup();
+    const { checks, session, seen, store } = setup();
     checks.results.set('check-one', { exitCode: 1, stdout: 'still no' });
     await session.start();
     await settle(session);
@@ -284,7 +284,7 @@ describe('LabSession', () => {
   });
 
   it('answers Check for the current task at once, even while a round is under way', async () => {
-    const { checks, session, provider, seen } = setup();
+    const { checks, session, seen } = setup();
     checks.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
     await session.start();
     await settle(session);
@@ -308,7 +308,7 @@ describe('LabSession', () => {
   });
 
   it("sends the current task's result before the rest of a command's round, in one exec", async () => {
-    const { checks, session, provider, seen, store } = setup();
+    const { checks, session, seen, store } = setup();
     checks.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
     await session.start();
     await settle(session);

@@ -12,7 +12,14 @@ case "$code" in
   000 | "") fail "Nothing answers on http://localhost:8000 yet." ;;
   *)
     detail=$(jq -r '.detail // empty' <<<"$body" 2>/dev/null)
-    fail "web answers $code on /ready: ${detail:-it does not reach Redis}" ;;
+    detail=${detail%.}
+    # A fix made in .env but not applied yet: the container still has the old value.
+    now=$(docker container inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$web" | sed -n 's/^REDIS_HOST=//p')
+    want=$(sed -n 's/^REDIS_HOST=//p' /root/app/.env 2>/dev/null | tail -n 1)
+    note=""
+    [ -z "$want" ] || [ "$now" = "$want" ] ||
+      note=" web still runs with REDIS_HOST=$now: the change to /root/app/.env has not been applied yet."
+    fail "web answers $code on /ready: ${detail:-it does not reach Redis}.$note" ;;
 esac
 host=$(jq -r '.redis // empty' <<<"$body" 2>/dev/null)
 host=${host%:*}
