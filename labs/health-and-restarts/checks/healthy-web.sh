@@ -1,4 +1,12 @@
 # Task healthy-web: "web" from flaky, port 8000, a health check on /health every 2 s, healthy.
+# lone_curl_without_fail TEST: the test is one curl command without -f/--fail, which exits 0
+# on any HTTP answer, an error included, so the health check could never fail.
+lone_curl_without_fail() {
+  local t=${1%" || exit 1"} re=' (-[A-Za-z]*f[A-Za-z]*|--fail|--fail-with-body) '
+  case "$t" in curl\ *) ;; *) return 1 ;; esac
+  case "$t" in *'|'* | *'&'* | *';'*) return 1 ;; esac
+  [[ ! " $t " =~ $re ]]
+}
 state=$(container_state web)
 [ -n "$state" ] || fail "There is no container named \"web\" yet."
 case "$(container_image web)" in
@@ -13,6 +21,7 @@ case "$test" in
   */health*) ;;
   *) fail "The health check of \"web\" runs \"$test\", which does not ask the /health endpoint." ;;
 esac
+! lone_curl_without_fail "$test" || fail "The health check of \"web\" runs curl without -f (--fail): curl exits 0 even when /health answers with an error, so Docker would never see it fail."
 interval=$(docker container inspect -f '{{.Config.Healthcheck.Interval}}' web)
 [ "$interval" = 2s ] || fail "The health check of \"web\" runs every ${interval/#0s/30s (the default)}, not every 2 seconds."
 retries=$(docker container inspect -f '{{.Config.Healthcheck.Retries}}' web)

@@ -1,24 +1,25 @@
 # Task: the three agents run in the project from /root/ocs (and nothing else does), on
 # ocs-net, pinned, and fresh data arrives in InfluxDB.
 for s in grafana influxdb crossbar; do
-  [ -z "$(docker ps -aq --filter label=com.docker.compose.project=ocs --filter "label=com.docker.compose.service=$s")" ] ||
-    fail "The project in /root/ocs still has a $s service: that file should now hold only the agents."
+  [ -z "$(compose_container /root/ocs "$s")" ] ||
+    fail "The project in /root/ocs still has a $s container (docker compose ps -a lists it): that file should now hold only the agents, and the project nothing else."
 done
 for s in ocs-aggregator ocs-influx-publisher ocs-fake-data; do
-  C=$(docker ps -q --filter "label=com.docker.compose.service=$s" | head -n 1)
+  C=$(compose_container /root/ocs "$s")
   if [ -z "$C" ]; then
-    [ -n "$(docker ps -aq --filter "label=com.docker.compose.service=$s")" ] &&
-      fail "The $s service exists but is not running: look at its logs."
-    fail "No Compose service called $s is running yet."
+    elsewhere=$(docker ps -a --filter "label=com.docker.compose.service=$s" \
+      --format '{{.Label "com.docker.compose.project.working_dir"}}' | head -n 1)
+    [ -z "$elsewhere" ] || fail "$s runs from a Compose project in $elsewhere, not from /root/ocs."
+    fail "No Compose service called $s runs from /root/ocs yet."
   fi
-  dir=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.project.working_dir"}}' "$C")
-  [ "$dir" = /root/ocs ] || fail "$s is running, but from a Compose project in ${dir:-an unknown folder}, not from /root/ocs."
-  nets=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$C")
+  state=$(container_state "$C")
+  [ "$state" = running ] || fail "The $s service exists but is $state, not running: look at its logs."
+  nets=$(docker container inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$C")
   case " $nets" in
     *" ocs-net "*) ;;
     *) fail "$s is running on ${nets% }, not on ocs-net. (After changing the networks of a file, recreate its containers: Compose keeps running ones.)" ;;
   esac
-  image=$(docker inspect -f '{{.Config.Image}}' "$C")
+  image=$(container_image "$C")
   case "${image##*/}" in
     *:latest) fail "$s runs $image: pin a version tag instead of latest." ;;
     *:* | *@*) ;;

@@ -1,22 +1,23 @@
 # Task: influxdb and crossbar run in the project started from /root/ocs/core, on ocs-net,
 # with pinned tags, answering on their published ports.
 need_service() { # need_service SERVICE DIR: sets C to its running container, or fails
-  C=$(docker ps -q --filter "label=com.docker.compose.service=$1" | head -n 1)
+  C=$(compose_container "$2" "$1")
   if [ -z "$C" ]; then
-    [ -n "$(docker ps -aq --filter "label=com.docker.compose.service=$1")" ] &&
-      fail "The $1 service exists but is not running: look at its logs."
-    fail "No Compose service called $1 is running yet."
+    local elsewhere
+    elsewhere=$(docker ps -a --filter "label=com.docker.compose.service=$1" \
+      --format '{{.Label "com.docker.compose.project.working_dir"}}' | head -n 1)
+    [ -z "$elsewhere" ] || fail "$1 runs from a Compose project in $elsewhere, not from $2."
+    fail "No Compose service called $1 runs from $2 yet."
   fi
-  local dir
-  dir=$(docker inspect -f '{{index .Config.Labels "com.docker.compose.project.working_dir"}}' "$C")
-  [ "$dir" = "$2" ] || fail "$1 is running, but from a Compose project in ${dir:-an unknown folder}, not from $2."
-  nets=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$C")
+  local s image nets
+  s=$(container_state "$C")
+  [ "$s" = running ] || fail "The $1 service exists but is $s, not running: look at its logs."
+  nets=$(docker container inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$C")
   case " $nets" in
     *" ocs-net "*) ;;
     *) fail "$1 is running on ${nets% }, not on ocs-net. (After changing the networks of a file, recreate its containers: Compose keeps running ones.)" ;;
   esac
-  local image
-  image=$(docker inspect -f '{{.Config.Image}}' "$C")
+  image=$(container_image "$C")
   case "${image##*/}" in
     *:latest) fail "$1 runs $image: pin a version tag instead of latest." ;;
     *:* | *@*) ;;
@@ -25,8 +26,8 @@ need_service() { # need_service SERVICE DIR: sets C to its running container, or
 }
 need_service influxdb /root/ocs/core
 need_service crossbar /root/ocs/core
-bind=$(docker inspect -f '{{with index .NetworkSettings.Ports "8001/tcp"}}{{(index . 0).HostIp}}{{end}}' "$C")
-[ "$bind" = 127.0.0.1 ] || fail "crossbar's port 8001 must be published on 127.0.0.1 only, as in the original file."
+bind=$(docker container inspect -f '{{range index .NetworkSettings.Ports "8001/tcp"}}{{.HostIp}} {{end}}' "$C")
+[ "$bind" = "127.0.0.1 " ] || fail "crossbar's port 8001 must be published on 127.0.0.1 only, as in the original file."
 [ "$(http_status http://127.0.0.1:8086/ping)" = 204 ] || fail "InfluxDB does not answer on http://127.0.0.1:8086/ping yet."
 # Any HTTP answer will do: /ws wants a WebSocket upgrade and says so.
 [ "$(http_status http://127.0.0.1:8001/ws)" != 000 ] || fail "crossbar does not answer on http://127.0.0.1:8001 yet."
