@@ -24,7 +24,12 @@ pg=$(svc postgres)
 env=$(insp '{{range .Config.Env}}{{println .}}{{end}}' "$pg")
 user=$(printf '%s\n' "$env" | sed -n 's/^POSTGRES_USER=//p')
 db=$(printf '%s\n' "$env" | sed -n 's/^POSTGRES_DB=//p')
-n=$(docker exec "$pg" psql -U "${user:-postgres}" -d "${db:-${user:-postgres}}" -tAc \
-  "SELECT count(*) FROM daemon_heartbeats WHERE timestamp > timezone('utc', now()) - interval '60 seconds'" 2>/dev/null)
-[ "${n:-0}" -gt 0 ] 2>/dev/null || fail "\"dagster-daemon\" runs, but Postgres holds no heartbeat of it from the last minute."
+# Fresh heartbeats, and from this container (the daemon writes its host name into each one):
+# a daemon started by hand in another container does not count.
+host=$(insp '{{.Config.Hostname}}' "$id")
+read -r all mine < <(docker exec "$pg" psql -U "${user:-postgres}" -d "${db:-${user:-postgres}}" -tAF ' ' -c \
+  "SELECT count(*), count(*) FILTER (WHERE body::json->>'host' = '$host') FROM daemon_heartbeats
+   WHERE timestamp > timezone('utc', now()) - interval '60 seconds'" 2>/dev/null)
+[ "${all:-0}" -gt 0 ] 2>/dev/null || fail "\"dagster-daemon\" runs, but Postgres holds no heartbeat of it from the last minute."
+[ "${mine:-0}" -gt 0 ] 2>/dev/null || fail "Postgres holds fresh daemon heartbeats, but none written by the \"dagster-daemon\" container."
 pass

@@ -27,6 +27,10 @@ insp '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$id" | grep 
   || fail "\"user-code\" is not on the network dagster_network."
 health=$(insp '{{.State.Health.Status}}' "$id")
 [ "$health" = healthy ] || fail "\"user-code\" has its healthcheck, but its health is \"$health\", not healthy yet."
-docker exec "$id" test -s /opt/dagster/app/dbt_project/target/manifest.json 2>/dev/null \
-  || fail "\"user-code\" is healthy, but dbt_target has no manifest.json: the code parses the dbt project at load only with DAGSTER_DBT_PARSE_PROJECT_ON_LOAD=1."
+# The manifest must come from THIS container's start (the code parses the dbt project when it
+# loads), not be left in the volume by an earlier container that had the variable.
+written=$(docker exec "$id" sh -c 'test -s "$1" && stat -c %Y "$1"' sh /opt/dagster/app/dbt_project/target/manifest.json 2>/dev/null)
+started=$(date -d "$(insp '{{.State.StartedAt}}' "$id")" +%s 2>/dev/null)
+[ -n "$written" ] && [ "$written" -ge "${started:-0}" ] \
+  || fail "\"user-code\" is healthy, but when it started it wrote no manifest.json into dbt_target: the code parses the dbt project at load only with DAGSTER_DBT_PARSE_PROJECT_ON_LOAD=1."
 pass
