@@ -87,16 +87,20 @@ export class CheckRounds {
    * only, and polls and finished commands catch the others. The current task runs first and
    * its result is recorded and sent as soon as it is known, so after Enter the learner does
    * not wait for the rest of the round. After a command (or at start), completed tasks are
-   * checked too, last: a command is what breaks one again, and polls stay cheap.
+   * checked too, last: a command is what breaks one again. Polls check a completed task only
+   * while it is broken again, so that it mends by itself once the state settles (a container
+   * still starting when the command's round looked at it).
    */
   private async checkAll(sandbox: ReadySandbox, trigger: CheckTrigger): Promise<void> {
-    const passed = (t: LabTask) => this.deps.tasks.get(t.id)?.state === 'passed';
+    const status = (t: LabTask) => this.deps.tasks.get(t.id);
+    const passed = (t: LabTask) => status(t)?.state === 'passed';
     const pending = this.deps.lab.tasks.filter((t) => !passed(t));
+    const broken = this.deps.lab.tasks.filter((t) => passed(t) && status(t)?.regression);
     const targets =
       trigger === 'click'
         ? pending.slice(0, 1)
         : trigger === 'poll'
-          ? pending
+          ? [...pending, ...broken]
           : [...pending, ...this.deps.lab.tasks.filter(passed)];
     if (targets.length > 0) await this.checkGroup(sandbox, targets, trigger);
   }
