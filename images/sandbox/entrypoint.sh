@@ -49,6 +49,11 @@ fi
 # The learner's shell (under slipway-tty) keeps its socket here.
 mkdir -p /run/slipway/tty
 
+# The engine also listens in its data volume, which the sandbox's checker (a container beside
+# it, with tools the learner cannot touch) mounts read-only: its way to this engine's API.
+api=/var/lib/docker/.slipway-api
+rm -rf "$api" && mkdir -m 0711 "$api"
+
 # The engine's Go daemons (dockerd, containerd, a shim per container) collect garbage sooner:
 # with containerd's CRI plugin off too, an idle sandbox holds ~45 MiB of anonymous memory
 # instead of ~56, and an inner `docker run` costs no measurable extra CPU (GOGC=25 saved
@@ -62,11 +67,12 @@ if [ "${SLIPWAY_ISOLATION:-userns}" = rootless ]; then
   chown learner: /root /run/slipway/tty
   chmod 0711 /var/lib/docker
   install -d -o learner -g learner -m 0700 /run/user/1000 /var/lib/docker/rootless
+  chown learner: "$api"
   install -d -o learner -g learner /root/.config /root/.config/docker
   cp /etc/docker/daemon.json /root/.config/docker/daemon.json
   chown learner: /root/.config/docker/daemon.json
   # shellcheck disable=SC2086
-  su learner -s /bin/bash -c "export XDG_RUNTIME_DIR=/run/user/1000 HOME=/root GOGC=$GOGC; exec /usr/share/docker.io/contrib/dockerd-rootless.sh --data-root /var/lib/docker/rootless ${SLIPWAY_DOCKERD_ARGS:-}" \
+  su learner -s /bin/bash -c "export XDG_RUNTIME_DIR=/run/user/1000 HOME=/root GOGC=$GOGC; exec /usr/share/docker.io/contrib/dockerd-rootless.sh --data-root /var/lib/docker/rootless -H unix:///run/user/1000/docker.sock -H unix://$api/docker.sock ${SLIPWAY_DOCKERD_ARGS:-}" \
     >/var/log/dockerd.log 2>&1 &
   dockerd_pid=$!
   for _ in $(seq 1 400); do
@@ -90,7 +96,7 @@ done
 state dockerd
 # Extra flags (e.g. a classroom registry mirror) come from the runner.
 # shellcheck disable=SC2086
-dockerd --containerd=/run/containerd/containerd.sock ${SLIPWAY_DOCKERD_ARGS:-} >/var/log/dockerd.log 2>&1 &
+dockerd --containerd=/run/containerd/containerd.sock -H unix:///var/run/docker.sock -H "unix://$api/docker.sock" ${SLIPWAY_DOCKERD_ARGS:-} >/var/log/dockerd.log 2>&1 &
 dockerd_pid=$!
 # Its API's _ping through curl: far cheaper to ask than the docker CLI, so it can be asked often.
 for _ in $(seq 1 400); do

@@ -174,6 +174,8 @@ export class RemoteHost implements SandboxHost {
         ...(req.env ? { env: req.env } : {}),
         ...(req.user ? { user: req.user } : {}),
         ...(req.workdir ? { workdir: req.workdir } : {}),
+        ...(req.in ? { in: req.in } : {}),
+        ...(req.sandboxProcesses ? { sandboxProcesses: true } : {}),
         ...(typeof req.stdin === 'string' ? { stdin: req.stdin } : {}),
         ...(req.maxOutputBytes ? { maxOutputBytes: req.maxOutputBytes } : {}),
         timeoutMs,

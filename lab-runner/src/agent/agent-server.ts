@@ -115,6 +115,8 @@ export function createAgentServer(deps: AgentDeps): Server {
             ...(b.env ? { env: b.env } : {}),
             ...(b.user ? { user: b.user } : {}),
             ...(b.workdir ? { workdir: b.workdir } : {}),
+            ...(b.in ? { in: b.in } : {}),
+            ...(b.sandboxProcesses ? { sandboxProcesses: true } : {}),
             ...(b.stdin !== undefined ? { stdin: b.stdin } : {}),
             ...(b.maxOutputBytes ? { maxOutputBytes: b.maxOutputBytes } : {}),
             onStdout: (soFar) => {

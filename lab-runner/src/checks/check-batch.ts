@@ -14,15 +14,24 @@ import type { CheckRun } from './check-result.ts';
 export function batchProgram(nonce: string, killGraceSeconds: number, capBytes: number): string {
   // Few processes per check (timeout and bash): starting one costs ~5 ms in a sandbox, and
   // checks run every few seconds for every learner. Output is capped with bash's own read.
-  // The system's own tools, whatever the learner put first on their PATH (a fake docker in
-  // /usr/local/bin must not decide a check). A learner who is root can still replace the
-  // system's files: the README's trust model says what that means.
+  // It runs in the sandbox's checker, whose tools are its own; the fixed PATH keeps it so.
+  // The engine's socket is the one thing of the learner's a check must trust: its identity is
+  // kept at the first round, and a socket put in its place since (a fake engine) fails every
+  // check with a reason the learner and their instructor both see.
   return `set -u
 export LC_ALL=C PATH=/usr/sbin:/usr/bin:/sbin:/bin
 d=\${TMPDIR:-/tmp}/slipway-checks.$$.$RANDOM
 mkdir -m 0700 "$d" "$d/engine" || exit 3
 trap 'rm -rf "$d"' EXIT
 export SLIPWAY_ROUND_DIR=$d/engine
+sock=\${DOCKER_HOST:-unix:///var/run/docker.sock}; sock=\${sock#unix://}
+kept=/var/cache/slipway-checks/engine-socket
+now=$(stat -c '%d:%i' "$sock" 2>/dev/null)
+if [ -s "$kept" ]; then
+  [ -z "$now" ] || [ "$(<"$kept")" = "$now" ] || export SLIPWAY_ENGINE_REPLACED=1
+elif [ -n "$now" ]; then
+  mkdir -p "\${kept%/*}" 2>/dev/null && echo "$now" >"$kept"
+fi
 prelude=$1; shift
 i=0
 while [ $# -gt 1 ]; do

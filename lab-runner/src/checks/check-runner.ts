@@ -16,7 +16,10 @@ export interface CheckRunnerOptions {
 
 export type TimedOutcome = CheckOutcome & { durationMs: number };
 
-/** Runs task checks in a sandbox; the learner never sees or edits the script. */
+/**
+ * Runs task checks in a sandbox's checker (see ExecRequest.in): the learner never sees or edits
+ * the script, and neither the tools nor the library it runs with.
+ */
 export class CheckRunner {
   private readonly provider: SandboxProvider;
   private readonly opts: CheckRunnerOptions;
@@ -61,6 +64,8 @@ export class CheckRunner {
     const result = await this.provider.exec(
       sandboxId,
       {
+        in: 'checker',
+        sandboxProcesses: tasks.some((t) => t.checkScript.includes('sandbox_processes')),
         cmd: batchCommand(
           PRELUDE,
           tasks.map((t) => ({ script: t.checkScript, timeoutSeconds: t.timeout })),

@@ -1,11 +1,18 @@
-# Prelude of every check. The runner sends it, then the task's script, to `bash -c` inside the
-# learner's sandbox (nothing is stored there). Exit 0 passes; `fail "reason"` exits 1 and its
+# Prelude of every check. The runner sends it, then the task's script, to `bash -c` in the
+# sandbox's checker: a container beside the sandbox with its network, its engine (DOCKER_HOST)
+# and the learner's home (/root, read-only), whose tools and files the learner cannot touch. Exit 0 passes; `fail "reason"` exits 1 and its
 # words are what the learner reads, so say what is wrong without giving the answer away.
 set -u
 export DOCKER_CLI_HINTS=false LC_ALL=C.UTF-8
 
 fail() { printf '%s\n' "$*"; exit 1; }
 pass() { [ $# -gt 0 ] && printf '%s\n' "$*"; exit 0; }
+# The sandbox's processes, "PID ARGS" a line, as its machine sees them: the checker has its own
+# process table. (The learner can name a process as they like; argv is no proof of anything.)
+sandbox_processes() { printf '%s\n' "${SLIPWAY_SANDBOX_PROCESSES-}"; }
+# Set by the batch when the engine's socket is not the one the first round saw (check-batch.ts).
+[ -z "${SLIPWAY_ENGINE_REPLACED-}" ] ||
+  fail "The Docker engine's socket in this sandbox was replaced since it started, so no check can trust what it says. Restart the lab for a fresh sandbox."
 
 # The engine's view, read once per round of checks: the helpers below answer from a snapshot
 # of the learner's engine API (one curl and one jq per kind, kept in the round's directory and
@@ -105,6 +112,33 @@ http_status() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$1" 2>/dev/null || 
 # compose_container DIR SERVICE: the container of a Compose service of the project in DIR
 # (not a one-off `compose run`), or nothing.
 compose_container() { _containers; printf '%s' "${C_COMPOSE[$1$'\t'$2]:-}"; }
+
+# pinned_service_on SERVICE DIR NETWORK: sets C to the running container of Compose service
+# SERVICE started from DIR, on NETWORK, with a pinned image tag; otherwise fails saying which.
+pinned_service_on() {
+  C=$(compose_container "$2" "$1")
+  if [ -z "$C" ]; then
+    local elsewhere
+    elsewhere=$(docker ps -a --filter "label=com.docker.compose.service=$1" \
+      --format '{{.Label "com.docker.compose.project.working_dir"}}' | head -n 1)
+    [ -z "$elsewhere" ] || fail "$1 runs from a Compose project in $elsewhere, not from $2."
+    fail "No Compose service called $1 runs from $2 yet."
+  fi
+  local s image nets
+  s=$(container_state "$C")
+  [ "$s" = running ] || fail "The $1 service exists but is $s, not running: look at its logs."
+  nets=$(docker container inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$C")
+  case " $nets" in
+    *" $3 "*) ;;
+    *) fail "$1 is running on ${nets% }, not on $3. (After changing the networks of a file, recreate its containers: Compose keeps running ones.)" ;;
+  esac
+  image=$(container_image "$C")
+  case "${image##*/}" in
+    *:latest) fail "$1 runs $image: pin a version tag instead of latest." ;;
+    *:* | *@*) ;;
+    *) fail "$1 runs $image without a tag, which means latest: pin a version tag." ;;
+  esac
+}
 
 # compose_running DIR SERVICE: prints the running container of SERVICE; otherwise prints why
 # and fails (use as: c=$(compose_running /root/app web) || fail "$c"). A container that was

@@ -21,6 +21,8 @@ export const agentExecSchema = z.strictObject({
   env,
   user: z.string().min(1).optional(),
   workdir: z.string().min(1).optional(),
+  in: z.enum(['sandbox', 'checker']).optional(),
+  sandboxProcesses: z.boolean().optional(),
   stdin: z.string().optional(),
   maxOutputBytes: z
     .int()

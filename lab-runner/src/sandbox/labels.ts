@@ -14,7 +14,7 @@ export const APP = 'slipway';
 
 export function toDockerLabels(
   l: SandboxLabels,
-  kind: 'sandbox' | 'network' | 'volume',
+  kind: 'sandbox' | 'checker' | 'network' | 'volume',
 ): Record<string, string> {
   return {
     [LABEL.app]: APP,

@@ -99,6 +99,17 @@ export interface SandboxInfo {
 
 export interface ExecRequest {
   cmd: string[];
+  /**
+   * `sandbox` (default): in the learner's sandbox. `checker`: in its checker, a container
+   * beside it with tools the learner cannot touch, the sandbox's network, its engine
+   * (DOCKER_HOST) and the learner's home (/root) read-only: where task checks run.
+   */
+  in?: 'sandbox' | 'checker';
+  /**
+   * With `in: 'checker'`: the sandbox's processes as its machine sees them ("PID ARGS" lines)
+   * go to the command in SLIPWAY_SANDBOX_PROCESSES (the checker cannot see them itself).
+   */
+  sandboxProcesses?: boolean;
   env?: Record<string, string>;
   user?: string;
   workdir?: string;

@@ -10,24 +10,24 @@ import {
 import { acquireSandbox } from './acquire-sandbox.ts';
 import { ActivityClock } from './activity-clock.ts';
 import { ActivityLog } from './activity-log.ts';
-import { CheckRounds } from './check-rounds.ts';
+import type { CheckRounds } from './check-rounds.ts';
 import type { IdleClock, IdleDecision, IdleReason } from './idle-policy.ts';
 import type { LimitKind, LimitNotice } from './limit-policy.ts';
 import { removeOwnedSandboxes } from './owned-sandboxes.ts';
 import { PlatformWork } from './platform-work.ts';
 import { RESET_REASON, type ReadySandbox, type SandboxStatus } from './sandbox-status.ts';
 import type { LabSessionDeps } from './session-deps.ts';
-import { previousScreen, recorderFor } from './session-recording.ts';
+import { SessionPages } from './session-pages.ts';
+import { previousScreen } from './session-recording.ts';
 import { SessionSlot } from './session-slot.ts';
+import { roundsFor, type SessionHooks, terminalFor } from './session-wiring.ts';
 import { shellFate } from './shell-liveness.ts';
 import { statusMessage } from './status-message.ts';
 import { initialTaskStatuses } from './task-board.ts';
-import { TerminalHub } from './terminal-hub.ts';
+import type { TerminalHub } from './terminal-hub.ts';
 
 export type { ReadySandbox, SandboxStatus } from './sandbox-status.ts';
 export type { LabSessionDeps } from './session-deps.ts';
-
-type Listener = (msg: ServerMessage) => void;
 
 /** Why a start stopped waiting in the queue: every page of it was closed. */
 const LEFT_QUEUE = new Error('every page left the admission queue');
@@ -41,7 +41,6 @@ export class LabSession {
   readonly lab: Lab;
   private readonly deps: LabSessionDeps;
   private status: SandboxStatus = { kind: 'none' };
-  private readonly listeners = new Set<Listener>();
   private readonly tasks = new Map<string, TaskStatus>();
   private readonly rounds: CheckRounds;
   /** Checks and measurements the platform runs in the sandbox: not the learner's activity. */
@@ -51,8 +50,12 @@ export class LabSession {
   /** This session's place among the host's sandboxes. */
   private readonly slot: SessionSlot;
   private readonly log: ActivityLog;
+  private readonly pages = new SessionPages((count) => {
+    this.updatePolling();
+    // The last page closed while waiting in the queue: give the place to the next learner.
+    if (count === 0) this.queueWait?.abort(LEFT_QUEUE);
+  });
   private readonly activity = new ActivityClock((m) => this.broadcast(m));
-  private limits: LimitNotice[] = [];
   /** Withdraws this session's place in the admission queue while it waits there. */
   private queueWait: AbortController | undefined;
 
@@ -62,43 +65,31 @@ export class LabSession {
     this.deps = deps;
     this.slot = new SessionSlot(deps.admission, `${learnerId}/${lab.id}`);
     this.log = new ActivityLog(deps, learnerId, lab.id);
-    this.terminal = new TerminalHub({
-      provider: deps.provider,
-      logger: deps.logger,
-      ringChars: deps.settings.screenChars ?? 64_000,
-      recorder: (sandbox, size) =>
-        recorderFor({ ...deps, recordings: deps.recordings, learnerId, lab }, sandbox, size),
-      onCommand: (mark) => {
-        const s = this.status;
-        if (s.kind !== 'ready' || this.closed) return;
-        this.markActive(mark.finishedAt.getTime());
-        this.log.command(s.sandbox.sessionId, mark);
-      },
-      onShellEnded: (sandbox) => this.shellEnded(sandbox),
-    });
     const statuses = initialTaskStatuses(
       lab.tasks,
       deps.store.completions(learnerId, lab.id),
       deps.store.lastAttempts(learnerId, lab.id),
     );
     for (const s of statuses) this.tasks.set(s.id, s);
-    this.rounds = new CheckRounds({
-      lab,
+    const hooks: SessionHooks = {
       learnerId,
-      checks: deps.checks,
-      store: deps.store,
-      bus: deps.bus,
-      logger: deps.logger,
-      intervalMs: deps.settings.checkIntervalMs,
+      lab,
+      deps,
       work: this.platformWork,
       tasks: this.tasks,
       sandbox: () =>
         this.status.kind === 'ready' && !this.closed ? this.status.sandbox : undefined,
       lastActivityAt: () => this.activity.read().lastActivityAt,
+      command: (sandbox, mark) => {
+        this.markActive(mark.finishedAt.getTime());
+        this.log.command(sandbox.sessionId, mark);
+      },
+      shellEnded: (sandbox) => this.shellEnded(sandbox),
       gone: (sessionId, detail) => this.sandboxGone(sessionId, detail),
-      marker: (text) => this.terminal.marker(text),
       broadcast: (msg) => this.broadcast(msg),
-    });
+    };
+    this.terminal = terminalFor(hooks);
+    this.rounds = roundsFor(hooks, this.terminal);
   }
 
   get sandboxStatus(): SandboxStatus {
@@ -114,23 +105,16 @@ export class LabSession {
     return statusMessage(this.status);
   }
 
-  subscribe(fn: Listener): () => void {
-    this.listeners.add(fn);
-    this.updatePolling();
-    return () => {
-      this.listeners.delete(fn);
-      this.updatePolling();
-      // The last page closed while waiting in the queue: give the place to the next learner.
-      if (this.listeners.size === 0) this.queueWait?.abort(LEFT_QUEUE);
-    };
+  subscribe(fn: (msg: ServerMessage) => void): () => void {
+    return this.pages.subscribe(fn);
   }
 
   get subscriberCount(): number {
-    return this.listeners.size;
+    return this.pages.count;
   }
 
   private broadcast(msg: ServerMessage): void {
-    for (const fn of this.listeners) fn(msg);
+    this.pages.broadcast(msg);
   }
 
   private setPhase(phase: SandboxPhase, message: string, ready: Promise<ReadySandbox>): void {
@@ -143,12 +127,11 @@ export class LabSession {
     const s = this.status;
     if (s.kind === 'ready') return Promise.resolve(s.sandbox);
     if (s.kind === 'starting') return s.ready;
-    let resolveReady!: (sb: ReadySandbox) => void;
-    let rejectReady!: (err: unknown) => void;
-    const ready = new Promise<ReadySandbox>((res, rej) => {
-      resolveReady = res;
-      rejectReady = rej;
-    });
+    const {
+      promise: ready,
+      resolve: resolveReady,
+      reject: rejectReady,
+    } = Promise.withResolvers<ReadySandbox>();
     ready.catch(() => {}); // Callers that care attach their own handler.
     this.status = {
       kind: 'starting',
@@ -218,7 +201,7 @@ export class LabSession {
   }
 
   private updatePolling(): void {
-    this.rounds.poll(this.listeners.size > 0 && this.status.kind === 'ready');
+    this.rounds.poll(this.pages.count > 0 && this.status.kind === 'ready');
   }
 
   /**
@@ -303,13 +286,11 @@ export class LabSession {
 
   /** Limits the sandbox is at, for its open pages (and pages opened later). */
   reportLimits(limits: LimitNotice[]): void {
-    if (limits.length === 0 && this.limits.length === 0) return;
-    this.limits = limits;
-    this.broadcast(this.limitsMessage());
+    this.pages.reportLimits(limits);
   }
 
   limitsMessage(): ServerMessage {
-    return { v: PROTOCOL_VERSION, type: 'limits', limits: this.limits };
+    return this.pages.limitsMessage();
   }
 
   /** The idle clock of a ready sandbox (for the culler); undefined otherwise. */

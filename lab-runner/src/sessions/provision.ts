@@ -84,6 +84,13 @@ export async function provisionSandbox(
     signal: hooks.signal,
   });
 
+  // Its checker (where task checks run) starts beside the images and setup, so the first
+  // round does not wait for it; one that fails here is made again by that round.
+  const checker = provider
+    .exec(info.id, { in: 'checker', cmd: ['true'] }, { signal: hooks.signal })
+    .catch(() => undefined);
+  guard.defer(() => checker.then(() => {}));
+
   if (lab.images.length > 0 && !info.imagesReady) {
     const names = lab.images.map((i) => (i.tags[0] ?? i.name).replace(/:latest$/, '')).join(', ');
     hooks.phase?.('loading-images', `Loading images (${names})…`);
@@ -108,6 +115,7 @@ export async function provisionSandbox(
       );
     }
   }
+  await checker;
   guard.move();
   return info;
 }

@@ -49,7 +49,10 @@ describe('a real sandbox on the user-namespaced engine', () => {
     expect(c.HostConfig.PidsLimit).toBe(1000);
     expect(c.HostConfig.NanoCpus).toBe(1e9);
     expect(c.HostConfig.Binds ?? []).toEqual([]);
-    expect(c.Mounts.map((m) => `${m.Type}:${m.Destination}`)).toEqual(['volume:/var/lib/docker']);
+    expect(c.Mounts.map((m) => `${m.Type}:${m.Destination}`).sort()).toEqual([
+      'volume:/root',
+      'volume:/var/lib/docker',
+    ]);
     const net = await engine.getNetwork(Object.keys(c.NetworkSettings.Networks)[0]!).inspect();
     expect(net.Labels?.['slipway.instance']).toBe(instance);
   });
@@ -202,14 +205,19 @@ describe('a real sandbox on the user-namespaced engine', () => {
     expect(o.passed).toBe(false);
   });
 
-  it('is not fooled by a docker, curl, jq or bash the learner puts first on their PATH', async () => {
-    // The review's attack: a two-line fake docker in /usr/local/bin that prints the answer.
+  it('is not fooled when the learner, as root, replaces docker, curl, jq and bash', async () => {
+    // The review's attack (a two-line fake docker that prints the answer), on the system's own
+    // files this time and on the learner's PATH: checks run in the checker, with its own tools.
     const fake = 'printf "#!/bin/sh\\necho fundamentals\\n" > "$f" && chmod +x "$f"';
+    const tools = '/usr/bin/docker /usr/bin/curl /usr/bin/jq /usr/bin/bash';
     const plant = await provider.exec(sandbox.id, {
       cmd: [
         'sh',
         '-c',
-        `for t in docker curl jq bash; do f=/usr/local/bin/$t; ${fake}; done; docker; bash`,
+        `for f in ${tools}; do cp -p "$f" "$f.real"; ${fake}; done
+         for t in docker curl jq bash; do f=/usr/local/bin/$t; ${fake}; done
+         mkdir -p /var/cache/slipway-checks && echo forged >/var/cache/slipway-checks/multi-x
+         /usr/bin/docker; bash`,
       ],
     });
     expect(plant.stdout).toBe('fundamentals\nfundamentals\n');
@@ -218,7 +226,8 @@ describe('a real sandbox on the user-namespaced engine', () => {
         checkScript: `[ "$(docker version --format '{{.Server.Os}}')" = linux ] || fail "docker: $(docker version 2>&1 | head -n 1)"
           [ "$(echo '{"a":1}' | jq .a)" = 1 ] || fail "jq answered something else"
           [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:1/ || true)" = 000 ] || fail "curl answered"
-          case $BASH in /bin/bash | /usr/bin/bash) ;; *) fail "ran in $BASH" ;; esac
+          [ "$(bash -c 'echo $BASH_VERSION')" != fundamentals ] || fail "bash is the learner's"
+          [ ! -e /var/cache/slipway-checks/multi-x ] || fail "the check cache is the learner's"
           pass`,
         timeout: 10,
       });
@@ -226,12 +235,88 @@ describe('a real sandbox on the user-namespaced engine', () => {
     } finally {
       await provider.exec(sandbox.id, {
         cmd: [
-          'sh',
+          '/bin/sh',
           '-c',
-          'rm -f /usr/local/bin/docker /usr/local/bin/curl /usr/local/bin/jq /usr/local/bin/bash',
+          `for f in ${tools}; do mv -f "$f.real" "$f"; done
+           rm -rf /usr/local/bin/docker /usr/local/bin/curl /usr/local/bin/jq /usr/local/bin/bash /var/cache/slipway-checks`,
         ],
       });
     }
+  });
+
+  it("checks from beside the sandbox: its network, engine and home (read-only), out of the learner's sight", async () => {
+    const mine = await provider.exec(sandbox.id, {
+      cmd: [
+        'bash',
+        '-c',
+        'echo hello >/root/note; (exec -a slipway-canary-4242 sleep 300 </dev/null >/dev/null 2>&1 &); readlink /proc/self/ns/net /proc/self/ns/pid',
+      ],
+    });
+    const [net, pid] = mine.stdout.trim().split('\n');
+    expect(net).toMatch(/^net:\[\d+\]$/);
+    const o = await checks.run(sandbox.id, {
+      checkScript: `[ "$(readlink /proc/self/ns/net)" = '${net}' ] || fail "another network: $(readlink /proc/self/ns/net)"
+        [ "$(readlink /proc/self/ns/pid)" != '${pid}' ] || fail "the sandbox's own processes"
+        [ "$(cat /root/note)" = hello ] || fail "no note"
+        ! touch /root/forged 2>/dev/null || fail "the home is writable"
+        docker ps >/dev/null || fail "no engine"
+        sandbox_processes | grep -q ' slipway-canary-4242' || fail "no canary in: $(sandbox_processes | head -c 300)"
+        pass`,
+      timeout: 10,
+    });
+    expect(o).toMatchObject({ kind: 'passed' });
+    const seen = await provider.exec(sandbox.id, { cmd: ['ps', '-eo', 'args='] });
+    expect(seen.stdout).toContain('slipway-canary-4242');
+    expect(seen.stdout).not.toContain('slipway-checks');
+    expect(seen.stdout).not.toMatch(/curl .*events/);
+    await provider.exec(sandbox.id, {
+      cmd: ['sh', '-c', "pkill -f '[s]lipway-canary-4242'; rm -f /root/note"],
+    });
+  });
+
+  it('fails every check, saying why, while a fake engine stands in for the real one', async () => {
+    const ask = { checkScript: 'docker ps >/dev/null 2>&1; pass', timeout: 10 };
+    expect(await checks.run(sandbox.id, ask)).toMatchObject({ kind: 'passed' });
+    const api = '/var/lib/docker/.slipway-api';
+    const swap = await provider.exec(sandbox.id, {
+      cmd: [
+        'bash',
+        '-c',
+        `mv ${api}/docker.sock ${api}/real.sock && (nc -lkU ${api}/docker.sock </dev/null >/dev/null 2>&1 &)
+         for _ in $(seq 50); do [ -S ${api}/docker.sock ] && exit 0; sleep 0.1; done; exit 1`,
+      ],
+    });
+    expect(swap.exitCode).toBe(0);
+    try {
+      expect(await checks.run(sandbox.id, ask)).toMatchObject({
+        kind: 'failed',
+        reason: expect.stringContaining("Docker engine's socket in this sandbox was replaced"),
+      });
+    } finally {
+      await provider.exec(sandbox.id, {
+        cmd: ['bash', '-c', `pkill -x nc; mv -f ${api}/real.sock ${api}/docker.sock`],
+      });
+    }
+    expect(await checks.run(sandbox.id, ask)).toMatchObject({ kind: 'passed' });
+  });
+
+  it('keeps its checker to itself: no capabilities beyond reading files, removed with it', async () => {
+    const c = await engine.getContainer(`slipway-chk-${sandbox.labels.session}`).inspect();
+    expect(c.Config.Labels).toMatchObject({
+      'slipway.kind': 'checker',
+      'slipway.instance': instance,
+    });
+    expect(c.HostConfig.Privileged).toBe(false);
+    expect(c.HostConfig.ReadonlyRootfs).toBe(true);
+    expect(c.HostConfig.CapDrop).toEqual(['ALL']);
+    expect(c.HostConfig.CapAdd?.sort()).toEqual(['DAC_OVERRIDE', 'DAC_READ_SEARCH']);
+    expect(c.HostConfig.NetworkMode).toBe(
+      `container:${(await engine.getContainer(sandbox.id).inspect()).Id}`,
+    );
+    expect(c.Mounts.map((m) => `${m.Type}:${m.Destination}:${m.RW ? 'rw' : 'ro'}`).sort()).toEqual([
+      'volume:/root:ro',
+      'volume:/var/lib/docker:ro',
+    ]);
   });
 
   it('removes the sandbox with its network and volume, and says when it is gone', async () => {

@@ -35,6 +35,6 @@ if ! grep -q ' health$' <<<"$verified"; then
 fi
 names=$(awk '{print $1}' <<<"$verified" | sort -u | wc -l)
 [ "$names" -ge 2 ] || fail "The events in events.log that match the containers' state all come from one container: the watcher should catch events of at least two of them."
-ps -eo args= | grep -E '(^|/)docker +(system +)?events( |$)' | grep -vq -- '--until' \
+sandbox_processes | sed -E 's/^ *[0-9]+ //' | grep -E '(^|/)docker +(system +)?events( |$)' | grep -vq -- '--until' \
   || fail "events.log holds real events, but no docker events process is running now: start the watcher in the background and leave it running."
 pass

@@ -5,26 +5,7 @@ for s in grafana influxdb crossbar; do
     fail "The project in /root/ocs still has a $s container (docker compose ps -a lists it): that file should now hold only the agents, and the project nothing else."
 done
 for s in ocs-aggregator ocs-influx-publisher ocs-fake-data; do
-  C=$(compose_container /root/ocs "$s")
-  if [ -z "$C" ]; then
-    elsewhere=$(docker ps -a --filter "label=com.docker.compose.service=$s" \
-      --format '{{.Label "com.docker.compose.project.working_dir"}}' | head -n 1)
-    [ -z "$elsewhere" ] || fail "$s runs from a Compose project in $elsewhere, not from /root/ocs."
-    fail "No Compose service called $s runs from /root/ocs yet."
-  fi
-  state=$(container_state "$C")
-  [ "$state" = running ] || fail "The $s service exists but is $state, not running: look at its logs."
-  nets=$(docker container inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$C")
-  case " $nets" in
-    *" ocs-net "*) ;;
-    *) fail "$s is running on ${nets% }, not on ocs-net. (After changing the networks of a file, recreate its containers: Compose keeps running ones.)" ;;
-  esac
-  image=$(container_image "$C")
-  case "${image##*/}" in
-    *:latest) fail "$s runs $image: pin a version tag instead of latest." ;;
-    *:* | *@*) ;;
-    *) fail "$s runs $image without a tag, which means latest: pin a version tag." ;;
-  esac
+  pinned_service_on "$s" /root/ocs ocs-net
 done
 q='SELECT count(channel_00) FROM "observatory.fake-data1" WHERE time > now() - 20s'
 n=$(curl -sG -m 3 http://127.0.0.1:8086/query --data-urlencode db=ocs_feeds --data-urlencode "q=$q" 2>/dev/null |

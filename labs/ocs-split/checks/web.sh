@@ -1,25 +1,6 @@
 # Task: Grafana runs alone in the project from /root/ocs/web, on ocs-net, pinned, published on
 # port 3000 (all addresses, for the preview), with the old storage volume, and reaches InfluxDB.
-C=$(compose_container /root/ocs/web grafana)
-if [ -z "$C" ]; then
-  elsewhere=$(docker ps -a --filter label=com.docker.compose.service=grafana \
-    --format '{{.Label "com.docker.compose.project.working_dir"}}' | head -n 1)
-  [ -z "$elsewhere" ] || fail "grafana runs from a Compose project in $elsewhere, not from /root/ocs/web."
-  fail "No Compose service called grafana runs from /root/ocs/web yet."
-fi
-s=$(container_state "$C")
-[ "$s" = running ] || fail "The grafana service exists but is $s, not running: look at its logs."
-nets=$(docker container inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$C")
-case " $nets" in
-  *" ocs-net "*) ;;
-  *) fail "grafana is running on ${nets% }, not on ocs-net. (After changing the networks of a file, recreate its containers: Compose keeps running ones.)" ;;
-esac
-image=$(container_image "$C")
-case "${image##*/}" in
-  *:latest) fail "grafana runs $image: pin a version tag instead of latest." ;;
-  *:* | *@*) ;;
-  *) fail "grafana runs $image without a tag, which means latest: pin a version tag." ;;
-esac
+pinned_service_on grafana /root/ocs/web ocs-net
 vol=$(mount_source "$C" /var/lib/grafana)
 [ "$vol" = ocs_grafana-storage ] ||
   fail "Grafana's /var/lib/grafana is ${vol:-not a volume}, not the volume the all-in-one deployment used (ocs_grafana-storage): its dashboards would be lost."

@@ -46,7 +46,14 @@ export const sandboxNames = (session: string) => ({
   container: `slipway-sbx-${session}`,
   network: `slipway-net-${session}`,
   volume: `slipway-docker-${session}`,
+  /** The learner's home (/root): a volume so that the sandbox's checker can read it. */
+  home: `slipway-home-${session}`,
+  /** The container beside the sandbox that runs its task checks (see docker/checker.ts). */
+  checker: `slipway-chk-${session}`,
 });
+
+/** Where the sandbox's own engine also listens, in its data volume, for its checker. */
+export const CHECKER_API_DIR = '.slipway-api';
 
 /** Docker's container states, as the provider interface names them. */
 export function sandboxState(dockerState: string): 'starting' | 'running' | 'stopped' | 'removing' {

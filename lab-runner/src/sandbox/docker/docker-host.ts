@@ -21,6 +21,7 @@ import {
   type TerminalRequest,
 } from '../provider.ts';
 import { delegateCgroups, type Remap } from './cgroup-delegation.ts';
+import { ensureChecker } from './checker.ts';
 import { execInContainer, terminalInContainer } from './docker-exec.ts';
 import { call, engineCall } from './engine-errors.ts';
 import { imageLoadScript } from './image-load.ts';
@@ -44,6 +45,8 @@ export interface DockerHostOptions {
  */
 export class DockerHost implements SandboxHost {
   private readonly opts: DockerHostOptions;
+  /** Each sandbox's checker container, once made (see checker.ts). */
+  private readonly checkers = new Map<string, string>();
   /** Network drivers by network ID: they never change. */
   private readonly drivers = new Map<string, string>();
 
@@ -58,7 +61,57 @@ export class DockerHost implements SandboxHost {
   }
 
   exec(container: string, req: ExecRequest, opts?: CallOptions): Promise<ExecResult> {
+    if (req.in === 'checker') return this.execInChecker(container, req, opts);
     return execInContainer(this.container(container), req, this.signal(opts), this.signal);
+  }
+
+  /** Runs in the sandbox's checker (see checker.ts), made first if it has none. */
+  private async execInChecker(
+    sandbox: string,
+    req: ExecRequest,
+    opts?: CallOptions,
+  ): Promise<ExecResult> {
+    const signal = this.signal(opts);
+    const [checker, processes] = await Promise.all([
+      this.checkerOf(sandbox, signal),
+      req.sandboxProcesses ? this.processes(sandbox, signal) : undefined,
+    ]);
+    const env = {
+      ...req.env,
+      ...(processes === undefined ? {} : { SLIPWAY_SANDBOX_PROCESSES: processes }),
+    };
+    const run = { ...req, env, in: undefined, sandboxProcesses: undefined };
+    try {
+      return await execInContainer(this.container(checker), run, signal, this.signal);
+    } catch (err) {
+      // Gone since it was last used (the sandbox restarted, or it was removed): made again.
+      if (this.checkers.get(sandbox) !== checker) throw err;
+      this.checkers.delete(sandbox);
+      const again = await this.checkerOf(sandbox, signal);
+      return execInContainer(this.container(again), run, signal, this.signal);
+    }
+  }
+
+  private async checkerOf(sandbox: string, signal: AbortSignal): Promise<string> {
+    const known = this.checkers.get(sandbox);
+    if (known) return known;
+    const id = await ensureChecker(this.opts.docker, sandbox, signal);
+    this.checkers.set(sandbox, id);
+    return id;
+  }
+
+  /** The sandbox's processes from this machine's view (the engine's `top`), "PID ARGS" lines. */
+  private async processes(sandbox: string, signal: AbortSignal): Promise<string> {
+    const top = await engineCall('listing the sandbox processes', () =>
+      call<{ Processes?: string[][] }>(this.container(sandbox), 'top', {
+        ps_args: '-eo pid,args',
+        abortSignal: signal,
+      }),
+    );
+    return (top.Processes ?? [])
+      .map((p) => p.join(' '))
+      .join('\n')
+      .slice(0, 64 * 1024);
   }
 
   openTerminal(

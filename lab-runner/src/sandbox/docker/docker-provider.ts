@@ -181,13 +181,15 @@ export class DockerSandboxProvider implements SandboxProvider {
           return this.attachMirror(n.network, signal);
         })(),
         (async () => {
-          await engineCall('creating the sandbox volume', () =>
-            this.docker.createVolume({
-              Name: n.volume,
-              Labels: toDockerLabels(spec.labels, 'volume'),
-              abortSignal: signal,
-            }),
-          );
+          for (const name of [n.volume, n.home]) {
+            await engineCall('creating the sandbox volume', () =>
+              this.docker.createVolume({
+                Name: name,
+                Labels: toDockerLabels(spec.labels, 'volume'),
+                abortSignal: signal,
+              }),
+            );
+          }
           // Before the engine starts: a copy of a prepared store instead of a load after.
           if (!spec.images?.length) return false;
           return this.host.copySeed(
@@ -217,7 +219,11 @@ export class DockerSandboxProvider implements SandboxProvider {
             PidsLimit: spec.limits.pids,
             NanoCpus: Math.round(spec.limits.cpus * 1e9),
             NetworkMode: n.network,
-            Mounts: [{ Type: 'volume', Source: n.volume, Target: '/var/lib/docker' }],
+            Mounts: [
+              { Type: 'volume', Source: n.volume, Target: '/var/lib/docker' },
+              // A volume so that its checker can read it (docker/checker.ts); filled from the image.
+              { Type: 'volume', Source: n.home, Target: '/root' },
+            ],
             LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
             ...(this.rootless ? ROOTLESS.hostConfig : {}),
           },
@@ -337,15 +343,18 @@ export class DockerSandboxProvider implements SandboxProvider {
   async destroy(id: string, opts?: CallOptions): Promise<void> {
     const signal = this.signal(opts, 60_000);
     const session = id.startsWith('slipway-sbx-') ? id.slice('slipway-sbx-'.length) : undefined;
-    try {
-      await engineCall('removing the sandbox', () =>
-        this.docker.getContainer(id).remove({ force: true, v: true, abortSignal: signal }),
-      );
-    } catch (err) {
-      if (!isGone(err)) throw err;
+    const n = session ? names(session) : undefined;
+    // Its checker first: it holds the sandbox's network namespace and volumes.
+    for (const name of [...(n ? [n.checker] : []), id]) {
+      try {
+        await engineCall('removing the sandbox', () =>
+          this.docker.getContainer(name).remove({ force: true, v: true, abortSignal: signal }),
+        );
+      } catch (err) {
+        if (!isGone(err)) throw err;
+      }
     }
-    if (!session) return;
-    const n = names(session);
+    if (!n) return;
     if (this.opts.mirrorContainer) {
       // A network with the mirror still attached cannot be removed.
       await call(this.docker.getNetwork(n.network), 'disconnect', {
@@ -357,6 +366,7 @@ export class DockerSandboxProvider implements SandboxProvider {
     for (const [what, fn] of [
       ['network', () => call(this.docker.getNetwork(n.network), 'remove', { abortSignal: signal })],
       ['volume', () => call(this.docker.getVolume(n.volume), 'remove', { abortSignal: signal })],
+      ['home', () => call(this.docker.getVolume(n.home), 'remove', { abortSignal: signal })],
     ] as const) {
       try {
         await engineCall(`removing the sandbox ${what}`, fn);

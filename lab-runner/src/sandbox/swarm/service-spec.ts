@@ -35,6 +35,13 @@ export function serviceSpec(spec: SandboxSpec, label: string) {
             Target: '/var/lib/docker',
             VolumeOptions: { Labels: toDockerLabels(spec.labels, 'volume') },
           },
+          // A volume so that its checker can read it (docker/checker.ts); filled from the image.
+          {
+            Type: 'volume',
+            Source: n.home,
+            Target: '/root',
+            VolumeOptions: { Labels: toDockerLabels(spec.labels, 'volume') },
+          },
         ],
         CapabilityAdd: [...DIND_CAPS],
       },

@@ -371,15 +371,17 @@ export class SwarmSandboxProvider implements SandboxProvider {
     const nodes = (await this.nodes({ signal })).filter((nd) => nd.Status?.State === 'ready');
     const first = nodes.find((nd) => nd.ID === task?.NodeID);
     for (const node of first ? [first] : nodes) {
-      await this.hostOf(node)
-        .removeVolume(n.volume, { signal, timeoutMs: 40_000 })
-        .catch((err) =>
-          this.opts.logger?.warn('sandbox volume not removed; the reaper will', {
-            volume: n.volume,
-            node: nodeName(node),
-            error: String(err),
-          }),
-        );
+      for (const volume of [n.volume, n.home]) {
+        await this.hostOf(node)
+          .removeVolume(volume, { signal, timeoutMs: 40_000 })
+          .catch((err) =>
+            this.opts.logger?.warn('sandbox volume not removed; the reaper will', {
+              volume,
+              node: nodeName(node),
+              error: String(err),
+            }),
+          );
+      }
     }
   }
 
