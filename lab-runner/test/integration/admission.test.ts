@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers } from './engine.ts';
+import { leftovers, sandboxesOf } from './engine.ts';
 import { RunnerProcess } from './runner-process.ts';
 
 /**
@@ -28,7 +28,7 @@ describe('admission', () => {
       message: expect.stringContaining('All 1 sandboxes are in use. You are number 1'),
     });
     // Waiting costs nothing on the host: still one sandbox.
-    expect((await leftovers(runner.instance)).containers).toHaveLength(1);
+    expect(await sandboxesOf(runner.instance)).toHaveLength(1);
 
     const reset = await fetch(`${runner.url}/api/labs/first-containers/reset`, {
       method: 'POST',
@@ -37,7 +37,7 @@ describe('admission', () => {
     expect(reset.ok).toBe(true);
     await b.waitFor((m) => m.type === 'status' && m.phase === 'ready', 120_000);
     await b.waitForScreen('learner@first-containers');
-    expect((await leftovers(runner.instance)).containers).toHaveLength(1);
+    expect(await sandboxesOf(runner.instance)).toHaveLength(1);
     a.close();
     b.close();
   });

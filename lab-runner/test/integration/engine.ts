@@ -37,6 +37,15 @@ export async function leftovers(instance: string): Promise<Leftovers> {
   };
 }
 
+/** The names of this instance's sandbox containers (not their checkers), as the engine lists them. */
+export async function sandboxesOf(instance: string): Promise<string[]> {
+  const found = await engine.listContainers({
+    all: true,
+    filters: { label: [`slipway.instance=${instance}`, 'slipway.kind=sandbox'] },
+  });
+  return found.map((c) => c.Names[0] ?? c.Id);
+}
+
 /** Removes every container, network and volume labelled with this instance. */
 export async function sweep(instance: string): Promise<void> {
   const left = await leftovers(instance);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engine, leftovers, testProvider } from './engine.ts';
+import { engine, leftovers, sandboxesOf, testProvider } from './engine.ts';
 import { RunnerProcess } from './runner-process.ts';
 
 /**
@@ -55,7 +55,7 @@ describe('faults', () => {
 
   it('a sandbox removed while the runner is down comes back at the last completed task', async () => {
     await runner.stop('SIGTERM');
-    const [name] = (await leftovers(runner.instance)).containers;
+    const [name] = await sandboxesOf(runner.instance);
     await engine.getContainer(name!.replace(/^\//, '')).remove({ force: true, v: true });
     await runner.start();
     const c = ws();
@@ -71,9 +71,10 @@ describe('faults', () => {
     });
     c.type('docker ps --format "{{.Names}}:{{.Ports}}" | grep ^web: && echo web-is-$((40+2))\r');
     await c.waitForScreen('web-is-42');
-    // The old sandbox's network and volume were reaped; one of each is left.
+    // The old sandbox's network and volumes were reaped; the new one's are left.
     const left = await leftovers(runner.instance);
-    expect([left.containers.length, left.networks.length, left.volumes.length]).toEqual([1, 1, 1]);
+    expect(await sandboxesOf(runner.instance)).toHaveLength(1);
+    expect([left.networks.length, left.volumes.length]).toEqual([1, 2]);
     c.close();
   });
 
@@ -96,9 +97,8 @@ describe('faults', () => {
     while ((await provider.inspect(ghost.id)) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 250));
     expect(await provider.inspect(ghost.id)).toBeUndefined();
-    const left = await leftovers(runner.instance);
     // The learner's own sandbox was left alone.
-    expect(left.containers).toHaveLength(1);
+    expect(await sandboxesOf(runner.instance)).toHaveLength(1);
   });
 
   it('an output flood does not grow the runner, and Ctrl-C stops it at once', async () => {

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/errors/log.ts';
 import { type RunningPlatform, startPlatform } from '../../src/main.ts';
 import { MAX_FRAME_BYTES } from '../../src/protocol/index.ts';
-import { engine, engineSocket, leftovers, newInstance, sweep } from './engine.ts';
+import { engine, engineSocket, leftovers, newInstance, sandboxesOf, sweep } from './engine.ts';
 import { openPreview } from './preview-client.ts';
 import { LabClient } from './ws-client.ts';
 
@@ -168,7 +168,7 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
   });
 
   it('carries WebSocket upgrades through the preview, both ways', async () => {
-    const [name] = (await leftovers(instance)).containers;
+    const [name] = await sandboxesOf(instance);
     const exec = await engine.getContainer(name!.replace(/^\//, '')).exec({
       Cmd: [
         'sh',
@@ -234,7 +234,7 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
   });
 
   it('keeps progress and the same sandbox across a runner restart', async () => {
-    const before = (await leftovers(instance)).containers;
+    const before = await sandboxesOf(instance);
     expect(before).toHaveLength(1);
     await platform.close();
     platform = await startPlatform(config(), silentLogger);
@@ -247,7 +247,7 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
     await c.waitFor((m) => m.type === 'status' && m.phase === 'ready', 30_000);
     c.type('docker ps --format "{{.Names}}" | sort | tr "\\n" " "; echo END\r');
     await c.waitForScreen('cache web END');
-    expect((await leftovers(instance)).containers).toEqual(before);
+    expect(await sandboxesOf(instance)).toEqual(before);
     c.close();
   });
 
@@ -284,7 +284,7 @@ describe('the platform over HTTP and WebSocket, with real sandboxes and a real S
     const c = ws('/api/labs/first-containers/terminal');
     await c.waitFor((m) => m.type === 'status' && m.phase === 'ready', 30_000);
     await c.waitForScreen('learner@first-containers');
-    const [name] = (await leftovers(instance)).containers;
+    const [name] = await sandboxesOf(instance);
     await engine.getContainer(name!.replace(/^\//, '')).kill();
     const err = await c.waitFor((m) => m.type === 'error', 20_000);
     expect(err).toMatchObject({

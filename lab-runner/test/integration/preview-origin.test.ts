@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SandboxProvider } from '../../src/sandbox/provider.ts';
-import { leftovers, testProvider } from './engine.ts';
+import { sandboxesOf, testProvider } from './engine.ts';
 import { openPreview } from './preview-client.ts';
 import { rawRequest, rawUpgrade } from './raw-http.ts';
 import { RunnerProcess } from './runner-process.ts';
@@ -181,7 +181,7 @@ describe('the preview origin', () => {
     ).toBe(true);
     const next = runner.labSocket(cookie);
     await next.waitFor((m) => m.type === 'status' && m.phase === 'ready', 120_000);
-    expect((await leftovers(runner.instance)).containers).toHaveLength(1);
+    expect(await sandboxesOf(runner.instance)).toHaveLength(1);
     const stale = await fetch(`${runner.previewUrl}/preview/${LAB}/8080/`, {
       headers: { cookie: pass },
     });

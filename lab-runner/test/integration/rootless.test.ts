@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engine, leftovers } from './engine.ts';
+import { engine, sandboxesOf } from './engine.ts';
 import { RunnerProcess } from './runner-process.ts';
 
 /**
@@ -56,7 +56,7 @@ describe('rootless isolation mode', () => {
       90_000,
     );
 
-    const [name] = (await leftovers(runner.instance)).containers;
+    const [name] = await sandboxesOf(runner.instance);
     const container = name!.replace(/^\//, '');
     const asLearner = verdicts(await run(container, 'learner', probes));
     expect(asLearner.length).toBeGreaterThanOrEqual(10);

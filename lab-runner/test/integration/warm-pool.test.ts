@@ -15,7 +15,7 @@ const runner = new RunnerProcess({
 async function sandboxes(): Promise<Array<{ id: string; learner: string }>> {
   const list = await engine.listContainers({
     all: true,
-    filters: { label: [`slipway.instance=${runner.instance}`] },
+    filters: { label: [`slipway.instance=${runner.instance}`, 'slipway.kind=sandbox'] },
   });
   return list.map((c) => ({ id: c.Id, learner: c.Labels['slipway.learner'] ?? '' }));
 }
@@ -92,8 +92,7 @@ describe('warm pool', () => {
 
   it('removes pooled sandboxes that are no longer wanted when the setting changes', async () => {
     await runner.stop('SIGTERM');
-    const before = await leftovers(runner.instance);
-    expect(before.containers).toHaveLength(1);
+    expect(await sandboxes()).toHaveLength(1);
     runner.env.SLIPWAY_WARM_POOL = '0';
     await runner.start();
     const until = Date.now() + 30_000;
