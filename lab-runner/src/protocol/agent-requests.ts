@@ -73,7 +73,7 @@ export const agentVolumesSchema = z.strictObject({
   instance: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
 });
 export const agentVolumeSchema = z.strictObject({
-  volume: z.string().regex(/^slipway-docker-[a-z0-9-]{1,64}$/, {
+  volume: z.string().regex(/^slipway-(docker|home)-[a-z0-9-]{1,64}$/, {
     error: 'must be a sandbox volume name',
   }),
 });
