@@ -1,7 +1,8 @@
 # Prelude of every check. The runner sends it, then the task's script, to `bash -c` in the
 # sandbox's checker: a container beside the sandbox with its network, its engine (DOCKER_HOST)
-# and the learner's home (/root, read-only), whose tools and files the learner cannot touch. Exit 0 passes; `fail "reason"` exits 1 and its
-# words are what the learner reads, so say what is wrong without giving the answer away.
+# and the learner's home (/root, read-only), whose tools and files the learner cannot touch.
+# Exit 0 passes; `fail "reason"` exits 1 and its words are what the learner reads, so say what
+# is wrong without giving the answer away.
 set -u
 export DOCKER_CLI_HINTS=false LC_ALL=C.UTF-8
 

@@ -23,7 +23,8 @@ import { call, engineCall, isGone } from './engine-errors.ts';
  * place as in the sandbox, which also keeps the image's VOLUME from making one of its own.
  */
 export const CHECKER_ENGINE_DIR = '/var/lib/docker';
-export const CHECKER_DOCKER_HOST = `unix://${CHECKER_ENGINE_DIR}/${CHECKER_API_DIR}/docker.sock`;
+const CHECKER_SOCKET = `${CHECKER_ENGINE_DIR}/${CHECKER_API_DIR}/docker.sock`;
+export const CHECKER_DOCKER_HOST = `unix://${CHECKER_SOCKET}`;
 
 /** The checker's container settings for a sandbox container as the engine describes it. */
 export function checkerSpec(sandbox: Docker.ContainerInspectInfo): Docker.ContainerCreateOptions {
@@ -38,13 +39,12 @@ export function checkerSpec(sandbox: Docker.ContainerInspectInfo): Docker.Contai
       detail: `sandbox ${sandbox.Name} has no engine or home volume for its checker`,
     });
   }
-  const sock = `${CHECKER_ENGINE_DIR}/${CHECKER_API_DIR}/docker.sock`;
   return {
     name: sandboxNames(labels.session).checker,
     Image: sandbox.Image,
     Labels: toDockerLabels(labels, 'checker'),
     // Lives as long as the sandbox's engine answers (a daemon-only event stream is near silent).
-    Entrypoint: ['tini', '--', 'curl', '-sfN', '--unix-socket', sock],
+    Entrypoint: ['tini', '--', 'curl', '-sfN', '--unix-socket', CHECKER_SOCKET],
     Cmd: ['http://engine/events?filters=%7B%22type%22%3A%5B%22daemon%22%5D%7D'],
     Env: [
       `DOCKER_HOST=${CHECKER_DOCKER_HOST}`,

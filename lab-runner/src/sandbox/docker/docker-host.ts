@@ -38,6 +38,9 @@ export interface DockerHostOptions {
   logger?: Logger;
 }
 
+/** How many sandboxes' checkers a host remembers; a forgotten one is looked up again. */
+const MAX_KNOWN_CHECKERS = 1024;
+
 /**
  * The work on sandboxes that must happen on the machine whose engine runs them (see host.ts),
  * against that engine's socket and that machine's /proc, /sys/fs/cgroup and volume folders.
@@ -85,7 +88,8 @@ export class DockerHost implements SandboxHost {
       return await execInContainer(this.container(checker), run, signal, this.signal);
     } catch (err) {
       // Gone since it was last used (the sandbox restarted, or it was removed): made again.
-      if (this.checkers.get(sandbox) !== checker) throw err;
+      // A call that ran out of time is not retried.
+      if (signal.aborted || this.checkers.get(sandbox) !== checker) throw err;
       this.checkers.delete(sandbox);
       const again = await this.checkerOf(sandbox, signal);
       return execInContainer(this.container(again), run, signal, this.signal);
@@ -96,6 +100,9 @@ export class DockerHost implements SandboxHost {
     const known = this.checkers.get(sandbox);
     if (known) return known;
     const id = await ensureChecker(this.opts.docker, sandbox, signal);
+    // Sandboxes come and go for as long as the runner (or agent) lives: keep the newest only.
+    if (this.checkers.size >= MAX_KNOWN_CHECKERS)
+      this.checkers.delete(this.checkers.keys().next().value!);
     this.checkers.set(sandbox, id);
     return id;
   }
