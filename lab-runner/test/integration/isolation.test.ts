@@ -91,6 +91,27 @@ describe('network isolation', () => {
     expect(r.stdout).toContain('unreachable');
   });
 
+  it("a sandbox cannot reach another sandbox's checker, engine socket or home", async () => {
+    // Beta has a checker and a secret in its home; alpha, hostile, goes looking for them.
+    await sh(b.id, 'echo beta-secret-4711 >/root/secret');
+    const bChecker = await provider.exec(b.id, { in: 'checker', cmd: ['cat', '/root/secret'] });
+    expect(bChecker.stdout.trim()).toBe('beta-secret-4711');
+    const session = b.labels.session;
+    const r = await sh(
+      a.id,
+      `ls /var/lib/docker/.slipway-api
+       curl -s -m 3 --unix-socket /var/lib/docker/.slipway-api/docker.sock http://engine/info | jq -r .Name
+       docker volume inspect slipway-home-${session} slipway-docker-${session} >/dev/null 2>&1 || echo no-such-volumes
+       grep -rs beta-secret-4711 /root /var/lib/docker/volumes || echo not-found`,
+    );
+    const [listing, engineName, ...rest] = r.stdout.trim().split('\n');
+    // Its own API socket only, answered by its own engine (its hostname is alpha's).
+    expect(listing).toBe('docker.sock');
+    expect(engineName).toBe('alpha');
+    // Beta's volume names mean nothing to alpha's engine, and the secret is nowhere in reach.
+    expect(rest).toEqual(['no-such-volumes', 'not-found']);
+  });
+
   it('a sandbox cannot open connections to the host', async () => {
     const c = await engine.getContainer(a.id).inspect();
     const netName = Object.keys(c.NetworkSettings.Networks)[0]!;
