@@ -130,6 +130,12 @@ export const settings = [
     doc: 'How often open labs re-run their unfinished checks (3× and 8× as long once the learner has been quiet for 30 s and 2 min).',
   },
   {
+    env: 'SLIPWAY_CHECK_MODE',
+    key: 'checkMode',
+    default: 'resident',
+    doc: 'How task checks run: `resident`, through a long-lived process in each sandbox’s checker, with rounds following the sandbox engine’s events (polls then come 8× as rarely); `exec`, an engine exec per round and polls at the full rate (the way before; the benchmark’s baseline).',
+  },
+  {
     env: 'SLIPWAY_CHECK_OUTPUT_BYTES',
     key: 'checkOutputBytes',
     default: '16384',
@@ -315,6 +321,7 @@ const configSchema = z
     readyTimeoutMs: int(1000, 600_000),
     setupTimeoutMs: int(1000, 1_800_000),
     checkIntervalMs: int(250, 600_000),
+    checkMode: z.enum(['resident', 'exec'], { error: 'must be "resident" or "exec"' }),
     checkOutputBytes: int(256, 1_048_576),
     recordingMaxBytes: byteSize,
     recordingRetentionDays: z.coerce.number().positive().max(3650),

@@ -192,6 +192,22 @@ export class RemoteHost implements SandboxHost {
     return answer.result;
   }
 
+  /** Hears the sandbox engine's activity through the node's agent (see SandboxHost). */
+  async watchActivity(container: string, onActivity: () => void, signal: AbortSignal) {
+    await this.call<'/v1/activity', unknown>(
+      '/v1/activity',
+      { container },
+      // As long as the caller wants (a timer's longest is 2^31-1 ms; the call adds 5 s).
+      { signal, timeoutMs: 2_000_000_000 },
+      2_000_000_000,
+      (line) => {
+        if (line.activity === true) onActivity();
+      },
+    ).catch((err) => {
+      if (!signal.aborted) throw err;
+    });
+  }
+
   async openTerminal(
     container: string,
     req: TerminalRequest & { user: string },

@@ -191,6 +191,21 @@ export function createAgentServer(deps: AgentDeps): Server {
           })),
         });
       }
+      case '/v1/activity': {
+        const b = body as z.output<(typeof agentRoutes)['/v1/activity']>;
+        await sandbox(b.container);
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.write('{"watching":true}\n');
+        const hangUp = new AbortController();
+        res.once('close', () => hangUp.abort());
+        await deps.host.watchActivity(
+          b.container,
+          () => res.write('{"activity":true}\n'),
+          hangUp.signal,
+        );
+        res.end('{"ended":true}\n');
+        return;
+      }
       case '/v1/volumes/remove': {
         const b = body as z.output<(typeof agentRoutes)['/v1/volumes/remove']>;
         if (await volume(b.volume)) await removeVolume(b.volume);

@@ -78,6 +78,9 @@ export const agentVolumeSchema = z.strictObject({
   }),
 });
 
+/** Streams a line per change the sandbox's engine reports, until the caller hangs up. */
+export const agentActivitySchema = z.strictObject({ container });
+
 /** Every route of the agent and the schema of its body. */
 export const agentRoutes = {
   '/v1/exec': agentExecSchema,
@@ -91,6 +94,7 @@ export const agentRoutes = {
   '/v1/hand-over': agentHandOverSchema,
   '/v1/volumes/list': agentVolumesSchema,
   '/v1/volumes/remove': agentVolumeSchema,
+  '/v1/activity': agentActivitySchema,
 } as const;
 
 export type AgentRoute = keyof typeof agentRoutes;

@@ -14,6 +14,7 @@ export type ProviderConfig = Pick<
   | 'isolation'
   | 'mirrorContainer'
   | 'imageSeeds'
+  | 'checkMode'
   | 'agentTlsDir'
   | 'agentPort'
 >;
@@ -31,6 +32,7 @@ export function createSandboxProvider(config: ProviderConfig, logger?: Logger): 
         isolation: config.isolation,
         mirrorContainer: config.mirrorContainer,
         imageSeeds: config.imageSeeds,
+        checkerMode: config.checkMode,
         logger,
       });
     case 'swarm':

@@ -27,6 +27,8 @@ export interface SandboxHost {
   /** Copies course images from this machine's engine into the sandbox's own engine. */
   loadImages(container: string, images: readonly CourseImage[], opts?: CallOptions): Promise<void>;
   stats(container: string, opts?: CallOptions): Promise<SandboxStats>;
+  /** See SandboxProvider.watchActivity. */
+  watchActivity(container: string, onActivity: () => void, signal: AbortSignal): Promise<void>;
   diskUsage(container: string, opts?: CallOptions): Promise<number>;
   /**
    * Readies a container that just started, before its inner engine does: puts a prepared store

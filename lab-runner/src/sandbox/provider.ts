@@ -31,6 +31,13 @@ export interface SandboxProvider {
   loadImages(id: string, images: readonly CourseImage[], opts?: CallOptions): Promise<void>;
   /** Removes the sandbox and everything created for it (network, volume). Idempotent. */
   destroy(id: string, opts?: CallOptions): Promise<void>;
+  /**
+   * Calls `onActivity` whenever the sandbox's own engine reports a change (a container made,
+   * started, stopped or turned healthy; a network, volume or image; not the `exec`s of health
+   * probes), until `signal` aborts or the sandbox is gone, and then resolves. Resolves at once
+   * where a provider cannot watch (its checks then rely on polls). Task checks follow it.
+   */
+  watchActivity(id: string, onActivity: () => void, opts: { signal: AbortSignal }): Promise<void>;
   /** Resource use right now. */
   stats(id: string, opts?: CallOptions): Promise<SandboxStats>;
   /** Bytes of disk the sandbox fills: its own writable layer plus its inner engine's data. */

@@ -9,7 +9,12 @@ import { TaskResults, type TaskResultsDeps } from './task-results.ts';
 
 export interface CheckRoundsDeps extends TaskResultsDeps {
   checks: Pick<CheckRunner, 'runAll'>;
+  /** How often an open lab polls when its sandbox's engine activity cannot be heard. */
   intervalMs: number;
+  /** How often it polls while that activity is heard (a backstop: rounds follow the activity). */
+  quietIntervalMs: number;
+  /** The sandbox engine's activity (SandboxProvider.watchActivity), until the signal aborts. */
+  watchActivity(sandboxId: string, onActivity: () => void, signal: AbortSignal): Promise<void>;
   /** Counts the checks as the platform's own work in the sandbox (not the learner's). */
   work: PlatformWork;
   /** The sandbox to check; undefined while there is no ready one (rounds then do nothing). */
@@ -20,11 +25,19 @@ export interface CheckRoundsDeps extends TaskResultsDeps {
 }
 
 const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
+/**
+ * A change in the engine comes in bursts (`compose up`): its round waits for this much calm,
+ * but no longer than SETTLE_MAX_MS after the first change.
+ */
+const SETTLE_MS = 300;
+const SETTLE_MAX_MS = 1500;
 
 /**
- * The checks of one learner's lab: after a command, on Check (the current task), at start
- * and on a poll while a page is open. Overlapping requests coalesce into one rerun; every result is recorded,
- * published to the instructor's view and, when it changed (or was asked for), sent to pages.
+ * The checks of one learner's lab: after a command, on Check (the current task), at start,
+ * and while a page is open, when the sandbox's engine reports a change and on a poll (rare
+ * while that activity is heard; it is the platform's own rounds, recorded as `poll`).
+ * Overlapping requests coalesce into one rerun; every result is recorded, published to the
+ * instructor's view and, when it changed (or was asked for), sent to pages.
  */
 export class CheckRounds {
   private readonly deps: CheckRoundsDeps;
@@ -36,6 +49,10 @@ export class CheckRounds {
   /** The current task's own check, run beside a round that was already under way. */
   private quickCheck: Promise<void> | undefined;
   private rerun: CheckTrigger | undefined;
+  /** The engine activity followed, of which sandbox; `heard` until the watch ends. */
+  private watch: { sandbox: string; stop: AbortController; heard: boolean } | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
+  private settleSince = 0;
 
   private readonly results: TaskResults;
 
@@ -126,15 +143,19 @@ export class CheckRounds {
     }
   }
 
-  /** Polls while `want` (a page is open on a ready sandbox); stops them otherwise. */
+  /**
+   * Follows the engine's activity and polls while `want` (a page is open on a ready sandbox);
+   * stops both otherwise.
+   */
   poll(want: boolean): void {
+    this.follow(want ? this.deps.sandbox()?.id : undefined);
     if (want && !this.pollTimer) {
       this.pollTimer = setInterval(() => {
         const due = pollDue({
           now: Date.now(),
           lastCheckAt: this.lastCheckAt,
           lastActivityAt: this.deps.lastActivityAt(),
-          intervalMs: this.deps.intervalMs,
+          intervalMs: this.watch?.heard ? this.deps.quietIntervalMs : this.deps.intervalMs,
         });
         if (due) void this.run('poll');
       }, this.deps.intervalMs);
@@ -143,6 +164,42 @@ export class CheckRounds {
       clearInterval(this.pollTimer);
       this.pollTimer = undefined;
     }
+  }
+
+  private follow(sandbox: string | undefined): void {
+    if (this.watch && this.watch.sandbox !== sandbox) {
+      this.watch.stop.abort();
+      this.watch = undefined;
+      clearTimeout(this.settleTimer);
+      this.settleTimer = undefined;
+    }
+    if (!sandbox || this.watch) return;
+    const watch = { sandbox, stop: new AbortController(), heard: true };
+    this.watch = watch;
+    this.deps
+      .watchActivity(sandbox, () => this.engineChanged(), watch.stop.signal)
+      .catch((err) => {
+        this.deps.logger.warn('engine activity not heard; polling instead', {
+          lab: this.deps.lab.id,
+          error: String(err),
+        });
+      })
+      .finally(() => {
+        // Not heard any more (or never could be): polls come at their full rate.
+        watch.heard = false;
+      });
+  }
+
+  /** The engine reported a change: a round once the burst has settled. */
+  private engineChanged(): void {
+    const now = Date.now();
+    if (this.settleTimer && now - this.settleSince >= SETTLE_MAX_MS - SETTLE_MS) return;
+    if (!this.settleTimer) this.settleSince = now;
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      void this.run('poll');
+    }, SETTLE_MS);
   }
 
   /** Stops timers and waits for a round under way. */

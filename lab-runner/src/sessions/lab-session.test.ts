@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { interpretCheck } from '../checks/check-result.ts';
 import type { CheckRunner, TimedOutcome } from '../checks/check-runner.ts';
 import { silentLogger } from '../errors/log.ts';
@@ -105,6 +105,15 @@ class ProviderOfRecords implements SandboxProvider {
   async stats() {
     return { memoryBytes: 0, anonBytes: 0, pids: 0, cpuNanos: 0 };
   }
+  /** Who listens to each sandbox's engine activity: a test calls one to report a change. */
+  activity = new Map<string, () => void>();
+  async watchActivity(id: string, onActivity: () => void, opts: { signal: AbortSignal }) {
+    this.activity.set(id, onActivity);
+    await new Promise<void>((r) =>
+      opts.signal.addEventListener('abort', () => r(), { once: true }),
+    );
+    this.activity.delete(id);
+  }
   readonly learnerUser = 'root';
   async diskUsage() {
     return 0;
@@ -174,8 +183,8 @@ function setup(
   store.touchLearner('L1');
   const session = new LabSession('L1', lab, deps);
   const seen: ServerMessage[] = [];
-  session.subscribe((m) => seen.push(m));
-  return { provider, store, session, seen, deps, checks };
+  const leave = session.subscribe((m) => seen.push(m));
+  return { provider, store, session, seen, deps, checks, leave };
 }
 
 const settle = async (session: LabSession) => {
@@ -208,6 +217,31 @@ describe('LabSession', () => {
       state: 'failing',
       reason: 'There is no container named "web" yet.',
     });
+  });
+
+  it('runs a round when the sandbox engine reports a change, though no poll is due', async () => {
+    const { checks, session, provider } = setup();
+    checks.results.set('check-one', { exitCode: 1, stdout: 'not yet' });
+    await session.start();
+    await settle(session);
+    await vi.waitFor(() => expect(provider.activity.size).toBe(1));
+    checks.results.set('check-one', { exitCode: 0, stdout: '' });
+    const rounds = checks.rounds;
+    for (let i = 0; i < 5; i++) for (const report of provider.activity.values()) report();
+    await vi.waitFor(() => expect(session.taskStatuses()[0]!.state).toBe('passed'));
+    expect(checks.rounds).toBe(rounds + 1); // a burst of changes is one round
+  });
+
+  it('stops hearing the engine once no page is open', async () => {
+    const { session, provider, leave } = setup();
+    const second = session.subscribe(() => {});
+    await session.start();
+    await vi.waitFor(() => expect(provider.activity.size).toBe(1));
+    second();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(provider.activity.size).toBe(1); // the first page is still open
+    leave();
+    await vi.waitFor(() => expect(provider.activity.size).toBe(0));
   });
 
   it('shares one sandbox between concurrent starts', async () => {

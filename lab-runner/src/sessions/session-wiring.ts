@@ -9,6 +9,12 @@ import { recorderFor } from './session-recording.ts';
 import { TerminalHub } from './terminal-hub.ts';
 
 /**
+ * While a sandbox's engine activity is heard, rounds follow it, and a poll only catches what
+ * makes no engine event (a file written, a key set with `docker exec`): this many times rarer.
+ */
+const QUIET_POLL_FACTOR = 8;
+
+/**
  * How a lab session's terminal and check rounds are made from its deps: what they are told
  * and what they may ask of the session, in one place.
  */
@@ -53,6 +59,9 @@ export function roundsFor(h: SessionHooks, terminal: TerminalHub): CheckRounds {
     bus: deps.bus,
     logger: deps.logger,
     intervalMs: deps.settings.checkIntervalMs,
+    quietIntervalMs: deps.settings.checkIntervalMs * QUIET_POLL_FACTOR,
+    watchActivity: (id, onActivity, signal) =>
+      deps.provider.watchActivity(id, onActivity, { signal }),
     work: h.work,
     tasks: h.tasks,
     sandbox: h.sandbox,

@@ -25,6 +25,17 @@ import { call, engineCall, isGone } from './engine-errors.ts';
 export const CHECKER_ENGINE_DIR = '/var/lib/docker';
 const CHECKER_SOCKET = `${CHECKER_ENGINE_DIR}/${CHECKER_API_DIR}/docker.sock`;
 export const CHECKER_DOCKER_HOST = `unix://${CHECKER_SOCKET}`;
+const CHECKD_ENTRYPOINT = ['tini', '--', '/usr/local/libexec/slipway-checkd', CHECKER_SOCKET];
+
+/** A checker made by this version: running slipway-checkd beside this very sandbox. */
+function isCurrent(found: Docker.ContainerInspectInfo, sandbox: Docker.ContainerInspectInfo) {
+  return (
+    found.State.Running &&
+    found.HostConfig.NetworkMode === `container:${sandbox.Id}` &&
+    found.Config.OpenStdin &&
+    JSON.stringify(found.Config.Entrypoint) === JSON.stringify(CHECKD_ENTRYPOINT)
+  );
+}
 
 /** The checker's container settings for a sandbox container as the engine describes it. */
 export function checkerSpec(sandbox: Docker.ContainerInspectInfo): Docker.ContainerCreateOptions {
@@ -43,9 +54,12 @@ export function checkerSpec(sandbox: Docker.ContainerInspectInfo): Docker.Contai
     name: sandboxNames(labels.session).checker,
     Image: sandbox.Image,
     Labels: toDockerLabels(labels, 'checker'),
-    // Lives as long as the sandbox's engine answers (a daemon-only event stream is near silent).
-    Entrypoint: ['tini', '--', 'curl', '-sfN', '--unix-socket', CHECKER_SOCKET],
-    Cmd: ['http://engine/events?filters=%7B%22type%22%3A%5B%22daemon%22%5D%7D'],
+    // slipway-checkd runs the checks it is sent on stdin and lives as long as the sandbox's
+    // engine answers (it holds the engine's event stream, see images/sandbox/checkd.pl).
+    Entrypoint: CHECKD_ENTRYPOINT,
+    Cmd: [],
+    OpenStdin: true,
+    StdinOnce: false,
     Env: [
       `DOCKER_HOST=${CHECKER_DOCKER_HOST}`,
       // The CLI's config, never the learner's (HOME is their read-only home).
@@ -105,10 +119,10 @@ export async function ensureChecker(
       if (isGone(err)) return undefined;
       throw err;
     });
-    if (found?.State.Running && found.HostConfig.NetworkMode === `container:${sandbox.Id}`)
-      return found.Id;
+    if (found && isCurrent(found, sandbox)) return found.Id;
     if (found) {
-      // Stopped, or left from an earlier sandbox of the session: AutoRemove may be under way.
+      // Stopped, left from an earlier sandbox of the session (AutoRemove may be under way), or
+      // made by an earlier version of Slipway.
       await call(docker.getContainer(name), 'remove', { force: true, abortSignal: signal }).catch(
         () => {},
       );

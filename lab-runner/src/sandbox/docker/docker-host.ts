@@ -21,7 +21,7 @@ import {
   type TerminalRequest,
 } from '../provider.ts';
 import { delegateCgroups, type Remap } from './cgroup-delegation.ts';
-import { ensureChecker } from './checker.ts';
+import { type CheckerMode, Checkers } from './checkers.ts';
 import { execInContainer, terminalInContainer } from './docker-exec.ts';
 import { call, engineCall } from './engine-errors.ts';
 import { imageLoadScript } from './image-load.ts';
@@ -36,10 +36,9 @@ export interface DockerHostOptions {
   /** Prepared stores of course images, for handOver (undefined: images are loaded after start). */
   seeds?: ImageSeeds;
   logger?: Logger;
+  /** How checks reach a sandbox's checker (default `resident`). */
+  checkerMode?: CheckerMode;
 }
-
-/** How many sandboxes' checkers a host remembers; a forgotten one is looked up again. */
-const MAX_KNOWN_CHECKERS = 1024;
 
 /**
  * The work on sandboxes that must happen on the machine whose engine runs them (see host.ts),
@@ -48,13 +47,18 @@ const MAX_KNOWN_CHECKERS = 1024;
  */
 export class DockerHost implements SandboxHost {
   private readonly opts: DockerHostOptions;
-  /** Each sandbox's checker container, once made (see checker.ts). */
-  private readonly checkers = new Map<string, string>();
+  /** Each sandbox's checker (see checker.ts). */
+  private readonly checkers: Checkers;
   /** Network drivers by network ID: they never change. */
   private readonly drivers = new Map<string, string>();
 
   constructor(opts: DockerHostOptions) {
     this.opts = opts;
+    this.checkers = new Checkers({
+      docker: opts.docker,
+      mode: opts.checkerMode ?? 'resident',
+      deadline: (o, ms) => this.signal(o, ms),
+    });
   }
 
   private signal = (opts?: CallOptions, ms = this.opts.callTimeoutMs) => deadline(opts, ms);
@@ -64,61 +68,16 @@ export class DockerHost implements SandboxHost {
   }
 
   exec(container: string, req: ExecRequest, opts?: CallOptions): Promise<ExecResult> {
-    if (req.in === 'checker') return this.execInChecker(container, req, opts);
+    if (req.in === 'checker') return this.checkers.exec(container, req, this.signal(opts));
     return execInContainer(this.container(container), req, this.signal(opts), this.signal);
   }
 
-  /** Runs in the sandbox's checker (see checker.ts), made first if it has none. */
-  private async execInChecker(
-    sandbox: string,
-    req: ExecRequest,
-    opts?: CallOptions,
-  ): Promise<ExecResult> {
-    const signal = this.signal(opts);
-    const [checker, processes] = await Promise.all([
-      this.checkerOf(sandbox, signal),
-      req.sandboxProcesses ? this.processes(sandbox, signal) : undefined,
-    ]);
-    const env = {
-      ...req.env,
-      ...(processes === undefined ? {} : { SLIPWAY_SANDBOX_PROCESSES: processes }),
-    };
-    const run = { ...req, env, in: undefined, sandboxProcesses: undefined };
-    try {
-      return await execInContainer(this.container(checker), run, signal, this.signal);
-    } catch (err) {
-      // Gone since it was last used (the sandbox restarted, or it was removed): made again.
-      // A call that ran out of time is not retried.
-      if (signal.aborted || this.checkers.get(sandbox) !== checker) throw err;
-      this.checkers.delete(sandbox);
-      const again = await this.checkerOf(sandbox, signal);
-      return execInContainer(this.container(again), run, signal, this.signal);
-    }
-  }
-
-  private async checkerOf(sandbox: string, signal: AbortSignal): Promise<string> {
-    const known = this.checkers.get(sandbox);
-    if (known) return known;
-    const id = await ensureChecker(this.opts.docker, sandbox, signal);
-    // Sandboxes come and go for as long as the runner (or agent) lives: keep the newest only.
-    if (this.checkers.size >= MAX_KNOWN_CHECKERS)
-      this.checkers.delete(this.checkers.keys().next().value!);
-    this.checkers.set(sandbox, id);
-    return id;
-  }
-
-  /** The sandbox's processes from this machine's view (the engine's `top`), "PID ARGS" lines. */
-  private async processes(sandbox: string, signal: AbortSignal): Promise<string> {
-    const top = await engineCall('listing the sandbox processes', () =>
-      call<{ Processes?: string[][] }>(this.container(sandbox), 'top', {
-        ps_args: '-eo pid,args',
-        abortSignal: signal,
-      }),
-    );
-    return (top.Processes ?? [])
-      .map((p) => p.join(' '))
-      .join('\n')
-      .slice(0, 64 * 1024);
+  /**
+   * Calls `onActivity` whenever the sandbox's engine reports a change, until `signal` aborts or
+   * the sandbox is gone (see Checkers.watchActivity). Does nothing in the `exec` checker mode.
+   */
+  watchActivity(container: string, onActivity: () => void, signal: AbortSignal): Promise<void> {
+    return this.checkers.watchActivity(container, onActivity, signal);
   }
 
   openTerminal(

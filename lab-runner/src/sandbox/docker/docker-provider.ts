@@ -32,6 +32,7 @@ import {
   type SandboxIsolation,
   sandboxState,
 } from './dind.ts';
+import type { CheckerMode } from './checkers.ts';
 import { DockerHost } from './docker-host.ts';
 import { listResources, toInfo, watchEvents } from './docker-state.ts';
 import { call, engineCall, isGone, translateEngineError } from './engine-errors.ts';
@@ -53,6 +54,8 @@ export interface DockerProviderOptions {
   mirrorContainer?: string;
   /** Deadline for one engine call unless the caller gives its own. */
   callTimeoutMs?: number;
+  /** How checks reach a sandbox's checker (default `resident`, see checkers.ts). */
+  checkerMode?: CheckerMode;
   cgroupRoot?: string;
   /**
    * `userns` (default): the learner is root in the sandbox, its engine runs as that root.
@@ -113,6 +116,7 @@ export class DockerSandboxProvider implements SandboxProvider {
       cgroupRoot: opts.cgroupRoot,
       seeds,
       logger: opts.logger,
+      ...(opts.checkerMode ? { checkerMode: opts.checkerMode } : {}),
     });
   }
 
@@ -334,6 +338,10 @@ export class DockerSandboxProvider implements SandboxProvider {
 
   stats(id: string, opts?: CallOptions): Promise<SandboxStats> {
     return this.host.stats(id, opts);
+  }
+
+  watchActivity(id: string, onActivity: () => void, opts: { signal: AbortSignal }) {
+    return this.host.watchActivity(id, onActivity, opts.signal);
   }
 
   diskUsage(id: string, opts?: CallOptions): Promise<number> {

@@ -41,13 +41,17 @@ export class CappedSink extends Writable {
  * Splits Docker's multiplexed exec stream (8-byte frame headers: stream id, 3 zero bytes,
  * big-endian length) into stdout and stderr. Frames may arrive split across chunks.
  */
+export interface ByteSink {
+  write(chunk: Buffer): unknown;
+}
+
 export class DockerDemuxer {
   private pending: Buffer = Buffer.alloc(0);
 
-  private readonly stdout: Writable;
-  private readonly stderr: Writable;
+  private readonly stdout: ByteSink;
+  private readonly stderr: ByteSink;
 
-  constructor(stdout: Writable, stderr: Writable) {
+  constructor(stdout: ByteSink, stderr: ByteSink) {
     this.stdout = stdout;
     this.stderr = stderr;
   }

@@ -331,6 +331,10 @@ export class SwarmSandboxProvider implements SandboxProvider {
     return this.on(id, opts, (h, c) => h.loadImages(c, images, opts));
   }
 
+  watchActivity(id: string, onActivity: () => void, opts: { signal: AbortSignal }) {
+    return this.on(id, opts, (h, c) => h.watchActivity(c, onActivity, opts.signal));
+  }
+
   stats(id: string, opts?: CallOptions): Promise<SandboxStats> {
     return this.on(id, opts, (h, c) => h.stats(c, opts));
   }

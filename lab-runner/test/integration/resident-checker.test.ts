@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckRunner } from '../../src/checks/check-runner.ts';
+import { loadCourseImages } from '../../src/labs/course-images.ts';
+import { type Lab, loadLabs } from '../../src/labs/load-labs.ts';
+import type { SandboxInfo } from '../../src/sandbox/provider.ts';
+import { provisionSandbox } from '../../src/sessions/provision.ts';
+import { engine, newInstance, sweep, testProvider } from './engine.ts';
+
+// The checker's resident process (images/sandbox/checkd.pl): checks without an engine exec,
+// and the sandbox engine's activity heard as it happens.
+const root = join(import.meta.dirname, '../../..');
+const instance = newInstance('resident');
+const provider = testProvider(instance);
+const checks = new CheckRunner(provider, { maxOutputBytes: 16_384 });
+const { labs } = loadLabs(join(root, 'labs'), loadCourseImages(join(root, 'images')), root);
+const lab = labs.get('first-containers') as Lab;
+const settings = {
+  sandboxImage: 'slipway/sandbox:latest',
+  limits: { memoryBytes: 768 * 1024 ** 2, pids: 1000, cpus: 1 },
+  readyTimeoutMs: 60_000,
+  setupTimeoutMs: 180_000,
+};
+
+let sandbox: SandboxInfo;
+const checker = () => engine.getContainer(`slipway-chk-${sandbox.labels.session}`);
+const inSandbox = (script: string) => provider.exec(sandbox.id, { cmd: ['sh', '-c', script] });
+
+beforeAll(async () => {
+  const session = randomBytes(6).toString('hex');
+  sandbox = await provisionSandbox(
+    provider,
+    lab,
+    { instance, learner: 'it-learner', lab: lab.id, session },
+    settings,
+  );
+});
+afterAll(() => sweep(instance));
+
+describe("a sandbox's resident checker", () => {
+  it('runs checks with their own output and exit codes, and no engine exec', async () => {
+    const passed = await checks.run(sandbox.id, { checkScript: 'pass', timeout: 5 });
+    const failed = await checks.run(sandbox.id, {
+      checkScript: 'echo "out é"; echo err >&2; fail "There is no container named \\"web\\" yet."',
+      timeout: 5,
+    });
+    expect(passed).toMatchObject({ kind: 'passed' });
+    expect(failed).toMatchObject({
+      kind: 'failed',
+      reason: 'There is no container named "web" yet.',
+    });
+    const raw = await provider.exec(sandbox.id, {
+      in: 'checker',
+      cmd: ['bash', '-c', 'printf "a\\0b"; echo warn >&2; exit 3'],
+      env: { GREETING: 'hi' },
+    });
+    expect(raw).toMatchObject({ exitCode: 3, stdout: 'a\0b', stderr: 'warn\n', timedOut: false });
+    expect((await checker().inspect()).ExecIDs ?? []).toEqual([]);
+  });
+
+  it('stops a run cut off by its deadline, with its children', async () => {
+    const mark = `slipway-cut-${randomBytes(3).toString('hex')}`;
+    const r = await provider.exec(
+      sandbox.id,
+      { in: 'checker', cmd: ['bash', '-c', `sleep 300 & exec -a ${mark} sleep 300`] },
+      { timeoutMs: 500 },
+    );
+    expect(r).toMatchObject({ exitCode: null, timedOut: true });
+    await expect
+      .poll(
+        async () =>
+          (
+            await provider.exec(sandbox.id, {
+              in: 'checker',
+              cmd: ['sh', '-c', `ps -eo args | grep -c "^${mark}\\|^sleep 300" || true`],
+            })
+          ).stdout.trim(),
+        { timeout: 10_000 },
+      )
+      .toBe('0');
+  });
+
+  it('hears containers, networks and volumes change in the sandbox, and not health probes', async () => {
+    let heard = 0;
+    const stop = new AbortController();
+    const watching = provider.watchActivity(sandbox.id, () => heard++, { signal: stop.signal });
+    try {
+      let networks = 0;
+      await expect
+        .poll(async () => {
+          await inSandbox(`docker network create probe-${networks++} >/dev/null`);
+          return heard;
+        })
+        .toBeGreaterThan(0);
+      await inSandbox(
+        'docker run -d --name probed --health-cmd true --health-interval 1s --health-start-period 0s debian sleep 600',
+      );
+      await expect
+        .poll(
+          async () =>
+            (await inSandbox("docker inspect -f '{{.State.Health.Status}}' probed")).stdout.trim(),
+          {
+            timeout: 30_000,
+          },
+        )
+        .toBe('healthy');
+      const countProbes = async () =>
+        Number(
+          (
+            await inSandbox(
+              "docker inspect -f '{{.State.Health.FailingStreak}} {{len .State.Health.Log}}' probed",
+            )
+          ).stdout
+            .trim()
+            .split(' ')[1],
+        );
+      // The log holds the last five probes; once it is full, wait for five new ones by time.
+      await expect.poll(countProbes, { timeout: 30_000 }).toBe(5);
+      const since = new Date().toISOString();
+      const heardBefore = heard;
+      await expect
+        .poll(
+          async () =>
+            Number(
+              (
+                await inSandbox(
+                  `docker inspect probed | jq '[.[0].State.Health.Log[] | select(.Start > "${since}")] | length'`,
+                )
+              ).stdout.trim(),
+            ),
+          { timeout: 30_000 },
+        )
+        .toBeGreaterThanOrEqual(3);
+      expect(heard).toBe(heardBefore);
+      await inSandbox('docker rm -f probed >/dev/null');
+      await expect.poll(() => heard).toBeGreaterThan(heardBefore);
+    } finally {
+      stop.abort();
+      await watching;
+    }
+  });
+
+  it('is made again, and heard again, after it was killed', async () => {
+    let heard = 0;
+    const stop = new AbortController();
+    const watching = provider.watchActivity(sandbox.id, () => heard++, { signal: stop.signal });
+    try {
+      const before = (await checker().inspect()).Id;
+      await checker().kill();
+      await expect
+        .poll(
+          async () => (await checks.run(sandbox.id, { checkScript: 'pass', timeout: 5 })).kind,
+          {
+            timeout: 30_000,
+          },
+        )
+        .toBe('passed');
+      expect((await checker().inspect()).Id).not.toBe(before);
+      const from = heard;
+      let volumes = 0;
+      await expect
+        .poll(
+          async () => {
+            await inSandbox(`docker volume create again-${volumes++} >/dev/null`);
+            return heard;
+          },
+          { timeout: 30_000 },
+        )
+        .toBeGreaterThan(from);
+    } finally {
+      stop.abort();
+      await watching;
+    }
+  });
+});
