@@ -3,13 +3,16 @@
  * the same run, written into BENCHMARKS.md between the latest-run markers (the history below
  * them is kept). Never fails on a number.
  *
- *   node bench/run.ts [terminal] [density] [pages] [database] [cluster]   (default: all but cluster;
- *   `cluster` makes a 3-node test cluster on this machine, measures it, and removes it)
- *   BENCH_STARTS=5 BENCH_KEYS=300 BENCH_DENSITY_STEPS=1,2,3,4,6,8,10,15,20 BENCH_DENSITY_SECONDS=60
+ *   node bench/run.ts [terminal] [check-cost] [density] [pages] [database] [cluster]
+ *   (default: all but cluster; `cluster` makes a 3-node test cluster on this machine, measures
+ *   it, and removes it)
+ *   BENCH_STARTS=5 BENCH_KEYS=300 BENCH_DENSITY_STEPS=1,2,3,4,6,8,10,15,20,25,30
+ *   BENCH_DENSITY_SECONDS=60 BENCH_COST_LEARNERS=10 BENCH_COST_SECONDS=60
  *   BENCH_WRITE=0   print only, leave BENCHMARKS.md alone
  */
 import { join } from 'node:path';
 import { loadConfig } from '../lab-runner/src/config.ts';
+import { checkCostBench } from './check-cost.ts';
 import { clusterBench } from './cluster.ts';
 import { databaseBench } from './database.ts';
 import { densityBench } from './density.ts';
@@ -38,10 +41,20 @@ if (want('terminal')) {
     })),
   );
 }
+if (want('check-cost')) {
+  log('What checks cost the platform per learner, the old way and the new…');
+  rows.push(
+    ...(await checkCostBench({
+      learners: Number(env.BENCH_COST_LEARNERS ?? 10),
+      seconds: Number(env.BENCH_COST_SECONDS ?? 60),
+      log,
+    })),
+  );
+}
 if (want('density')) {
   log('Density…');
   const d = await densityBench({
-    steps: (env.BENCH_DENSITY_STEPS ?? '1,2,3,4,6,8,10,15,20').split(',').map(Number),
+    steps: (env.BENCH_DENSITY_STEPS ?? '1,2,3,4,6,8,10,15,20,25,30').split(',').map(Number),
     seconds: Number(env.BENCH_DENSITY_SECONDS ?? 60),
     log,
   });
@@ -74,7 +87,7 @@ const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(1);
 const section = [
   `## Latest run: ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   '',
-  `Machine: ${machine(host)}. Measured by \`npm run bench\` (${[...(parts.size ? parts : ['terminal', 'density', 'pages'])].join(', ')}; ${minutes} min), nothing else running. Each baseline is measured in the same run on the same engine; the ratio is Slipway ÷ baseline.`,
+  `Machine: ${machine(host)}. Measured by \`npm run bench\` (${[...(parts.size ? parts : ['terminal', 'check-cost', 'density', 'pages'])].join(', ')}; ${minutes} min), nothing else running. Each baseline is measured in the same run on the same engine; the ratio is Slipway ÷ baseline.`,
   '',
   markdownTable(rows),
   ...(curve

@@ -1,13 +1,11 @@
-import { asSlipwayError, type SlipwayError, slipwayError } from '../errors/catalogue.ts';
+import { type SlipwayError, slipwayError } from '../errors/catalogue.ts';
 import type { Lab } from '../labs/load-labs.ts';
 import {
   type CheckTrigger,
   PROTOCOL_VERSION,
-  type SandboxPhase,
   type ServerMessage,
   type TaskStatus,
 } from '../protocol/index.ts';
-import { acquireSandbox } from './acquire-sandbox.ts';
 import { ActivityClock } from './activity-clock.ts';
 import { ActivityLog } from './activity-log.ts';
 import type { CheckRounds } from './check-rounds.ts';
@@ -20,6 +18,7 @@ import type { LabSessionDeps } from './session-deps.ts';
 import { SessionPages } from './session-pages.ts';
 import { previousScreen } from './session-recording.ts';
 import { SessionSlot } from './session-slot.ts';
+import { LEFT_QUEUE, startSandbox } from './session-start.ts';
 import { roundsFor, type SessionHooks, terminalFor } from './session-wiring.ts';
 import { shellFate } from './shell-liveness.ts';
 import { statusMessage } from './status-message.ts';
@@ -28,9 +27,6 @@ import type { TerminalHub } from './terminal-hub.ts';
 
 export type { ReadySandbox, SandboxStatus } from './sandbox-status.ts';
 export type { LabSessionDeps } from './session-deps.ts';
-
-/** Why a start stopped waiting in the queue: every page of it was closed. */
-const LEFT_QUEUE = new Error('every page left the admission queue');
 
 /**
  * One learner in one lab: their sandbox (created, adopted after a runner restart, or
@@ -117,77 +113,53 @@ export class LabSession {
     this.pages.broadcast(msg);
   }
 
-  private setPhase(phase: SandboxPhase, message: string, ready: Promise<ReadySandbox>): void {
-    this.status = { kind: 'starting', phase, message, ready };
-    this.broadcast({ v: PROTOCOL_VERSION, type: 'status', phase, message });
-  }
-
   /** Resolves with a ready sandbox, creating or adopting one; concurrent callers share it. */
   start(): Promise<ReadySandbox> {
     const s = this.status;
     if (s.kind === 'ready') return Promise.resolve(s.sandbox);
     if (s.kind === 'starting') return s.ready;
-    const {
-      promise: ready,
-      resolve: resolveReady,
-      reject: rejectReady,
-    } = Promise.withResolvers<ReadySandbox>();
-    ready.catch(() => {}); // Callers that care attach their own handler.
-    this.status = {
-      kind: 'starting',
-      phase: 'connecting',
-      message: 'Looking for your sandbox…',
-      ready,
-    };
     this.queueWait = new AbortController();
-    acquireSandbox({
-      deps: this.deps,
-      learnerId: this.learnerId,
-      lab: this.lab,
-      slot: this.slot,
-      phase: (phase, message) => this.setPhase(phase, message, ready),
-      stillStarting: () => this.status.kind === 'starting',
-      queueSignal: this.queueWait.signal,
-    }).then(
-      ({ sandbox, restored }) => {
-        this.queueWait = undefined;
-        this.status = { kind: 'ready', sandbox };
-        this.activity.start();
-        const screen = previousScreen(
-          this.deps.store,
-          sandbox,
-          this.deps.settings.screenChars ?? 64_000,
-        );
-        void this.terminal.start(sandbox, screen);
-        this.log.sandbox('ready');
-        const message = restored.length
-          ? `Your sandbox was recreated and brought back to where you were: ${restored.join('; ')}.`
-          : 'Your sandbox is ready.';
-        this.broadcast({ v: PROTOCOL_VERSION, type: 'status', phase: 'ready', message });
-        this.updatePolling();
-        void this.runChecks('start');
-        resolveReady(sandbox);
+    return startSandbox(
+      {
+        deps: this.deps,
+        learnerId: this.learnerId,
+        lab: this.lab,
+        slot: this.slot,
+        setStatus: (status) => {
+          this.status = status;
+        },
+        stillStarting: () => this.status.kind === 'starting',
+        broadcast: (msg) => this.broadcast(msg),
+        settled: () => {
+          this.queueWait = undefined;
+        },
+        ready: (sandbox, restored) => this.sandboxReady(sandbox, restored),
+        failed: (error) => {
+          this.log.sandbox('failed', error.message);
+          this.slot.free();
+          this.fail(error, 'failed', error.toLearner().message);
+        },
       },
-      (err: unknown) => {
-        this.queueWait = undefined;
-        if (err === LEFT_QUEUE) {
-          // Nobody is waiting any more: back to no sandbox, quietly.
-          this.status = { kind: 'none' };
-          rejectReady(err);
-          return;
-        }
-        const error = asSlipwayError(err);
-        this.deps.logger.error('sandbox start failed', error, {
-          learner: this.learnerId,
-          lab: this.lab.id,
-        });
-        this.log.sandbox('failed', error.message);
-        this.slot.free();
-        this.fail(error, 'failed', error.toLearner().message);
-        rejectReady(error);
-      },
+      this.queueWait.signal,
     );
-    return ready;
+  }
+
+  private sandboxReady(sandbox: ReadySandbox, restored: readonly string[]): void {
+    this.status = { kind: 'ready', sandbox };
+    this.activity.start();
+    const screen = previousScreen(
+      this.deps.store,
+      sandbox,
+      this.deps.settings.screenChars ?? 64_000,
+    );
+    void this.terminal.start(sandbox, screen);
+    this.log.sandbox('ready');
+    const message = restored.length
+      ? `Your sandbox was recreated and brought back to where you were: ${restored.join('; ')}.`
+      : 'Your sandbox is ready.';
+    this.broadcast({ v: PROTOCOL_VERSION, type: 'status', phase: 'ready', message });
+    this.updatePolling();
+    void this.runChecks('start');
   }
 
   /** A command was entered in the terminal: check shortly after it has had time to act. */
