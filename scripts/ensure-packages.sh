@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Slipway needs on its host, only those missing.
 #   ensure-packages.sh            runtime: docker engine, debootstrap
-#   ensure-packages.sh --test     plus what the tests need (Chromium, jq)
+#   ensure-packages.sh --test     plus what the tests need (Chromium, jq, nc)
 source "$(dirname "$0")/lib.sh"
 
 # xfsprogs: the engine's store is XFS with reflink (scripts/ensure-engine.sh)
 want=(docker.io iptables debootstrap uidmap iproute2 curl ca-certificates xfsprogs)
 # openssl: a cluster's TLS credentials (scripts/cluster-credentials.sh)
 want+=(openssl)
-# chromium for the browser tests; jq because unit tests run checklib.sh with the host's bash
-[ "${1:-}" = "--test" ] && want+=(chromium jq)
+# chromium for the browser tests; jq and nc (netcat-openbsd) because unit tests run
+# checklib.sh with the host's bash
+[ "${1:-}" = "--test" ] && want+=(chromium jq netcat-openbsd)
 
 missing=()
 for p in "${want[@]}"; do

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,6 +209,56 @@ describe('the check helpers, reading one snapshot of the engine', () => {
       'volume_exists x; container_state x',
     );
     expect(hits.sort()).toEqual(['/containers/json', '/volumes']);
+  });
+
+  it('read the HTTP status of a web app, and 000 when nothing answers', async () => {
+    const app = createServer((req, res) => {
+      res.writeHead(req.url === '/health?full=1' ? 204 : 404).end();
+    });
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    const port = (app.address() as { port: number }).port;
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const closedPort = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    try {
+      const [out] = await inRound(
+        `echo "$(http_status http://localhost:${port}/health?full=1) $(http_status http://127.0.0.1:${port}/) $(http_status http://localhost:${closedPort}/)"`,
+      );
+      expect(out).toBe('204 404 000\n');
+    } finally {
+      await new Promise((r) => app.close(r));
+    }
+  });
+
+  it("see the same containers when the checker's resident process fetched them", async () => {
+    const tricky = [
+      ...containers,
+      {
+        Id: 'f00d',
+        Names: ["/it's-é"],
+        Image: 'debian:12',
+        State: 'running',
+        Status: 'Up 1 second (health: starting)',
+        Ports: [{ PrivatePort: 53, PublicPort: 0, Type: 'udp' }],
+        Labels: { 'com.docker.compose.oneoff': 'False', 'com.docker.compose.service': 'dns' },
+        Mounts: [{ Type: 'bind', Source: "/root/a b/'c'", Destination: '/x' }],
+      },
+    ];
+    const json = join(dir, 'tricky.json');
+    writeFileSync(json, JSON.stringify(tricky));
+    const roundDir = mkdtempSync(join(dir, 'view-'));
+    const env = { ...process.env, SLIPWAY_ROUND_DIR: roundDir };
+    const script = `${PRELUDE}
+_engine_get() { jq -r "$2" ${json}; }; _containers; cat "$SLIPWAY_ROUND_DIR/containers.sh"`;
+    const jqView = execFileSync('bash', ['-c', script], { env, encoding: 'utf8' });
+    const checkd = join(import.meta.dirname, '../../../images/sandbox/checkd.pl');
+    const perlView = execFileSync('perl', [checkd, '--containers-view'], {
+      input: JSON.stringify(tricky),
+      encoding: 'utf8',
+    });
+    expect(jqView).toContain("C_STATE['it'\\''s-é']='running'");
+    expect(perlView).toBe(jqView);
   });
 
   it('see no containers when the engine does not answer, and ask again next time', async () => {

@@ -85,6 +85,11 @@ export class CheckRounds {
       return this.checking;
     }
     this.lastCheckAt = Date.now();
+    if (trigger !== 'click') {
+      // This round sees every change reported so far: a round waiting for them is not needed.
+      clearTimeout(this.settleTimer);
+      this.settleTimer = undefined;
+    }
     this.checking = this.checkAll(sandbox, trigger).finally(() => {
       this.checking = undefined;
       const next = this.rerun;

@@ -64,6 +64,27 @@ describe('the Swarm provider', () => {
       })
       .toMatch(/port-ok$/);
 
+    // The sandbox engine's activity, heard through the node's agent (checks follow it).
+    let heard = 0;
+    const stopWatching = new AbortController();
+    const watching = provider.watchActivity(info.id, () => heard++, {
+      signal: stopWatching.signal,
+    });
+    let volumes = 0;
+    await expect
+      .poll(
+        async () => {
+          await provider.exec(info.id, {
+            cmd: ['docker', 'volume', 'create', `heard-${volumes++}`],
+          });
+          return heard;
+        },
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0);
+    stopWatching.abort();
+    await watching;
+
     const stats = await provider.stats(info.id);
     expect(stats.memoryBytes).toBeGreaterThan(0);
     expect(await provider.diskUsage(info.id)).toBeGreaterThan(0);

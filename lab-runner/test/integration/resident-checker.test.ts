@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchCommand, parseBatch } from '../../src/checks/check-batch.ts';
 import { CheckRunner } from '../../src/checks/check-runner.ts';
 import { loadCourseImages } from '../../src/labs/course-images.ts';
 import { type Lab, loadLabs } from '../../src/labs/load-labs.ts';
@@ -57,6 +58,45 @@ describe("a sandbox's resident checker", () => {
     });
     expect(raw).toMatchObject({ exitCode: 3, stdout: 'a\0b', stderr: 'warn\n', timedOut: false });
     expect((await checker().inspect()).ExecIDs ?? []).toEqual([]);
+  });
+
+  it('runs a check batch itself with the outcomes the bash batch program gives', async () => {
+    const checksOf = [
+      { script: 'pass', timeoutSeconds: 5 },
+      { script: 'echo working; fail "There is no container named web yet."', timeoutSeconds: 5 },
+      { script: 'echo "é oops" >&2; exit 7', timeoutSeconds: 5 },
+      {
+        script:
+          'echo "$SLIPWAY_ROUND_DIR" | grep -q slipway-checks && [ -w "$SLIPWAY_ROUND_DIR" ] && [ "$LC_ALL" = C ] && pass; fail "no round dir"',
+        timeoutSeconds: 5,
+      },
+      { script: 'sleep 30', timeoutSeconds: 1 },
+      { script: "trap '' TERM; sleep 30", timeoutSeconds: 1 },
+      { script: 'kill -9 $$', timeoutSeconds: 5 },
+    ];
+    const nonce = `@@slipway-${randomBytes(4).toString('hex')}`;
+    const cmd = batchCommand('fail() { echo "$*"; exit 1; }; pass() { exit 0; }', checksOf, {
+      nonce,
+      killGraceSeconds: 1,
+      capBytes: 1000,
+    });
+    const outcomes = async (env: Record<string, string>) => {
+      const r = await provider.exec(sandbox.id, { in: 'checker', cmd, env });
+      expect(r.stdout).toContain(`\n${nonce} end\n`);
+      return [...parseBatch(r.stdout, nonce)].map(([i, run]) => [
+        i,
+        run.exitCode,
+        run.stdout,
+        run.stderr,
+        run.complete,
+      ]);
+    };
+    const native = await outcomes({ SLIPWAY_BATCH: `${nonce} 1 1000` });
+    const program = await outcomes({});
+    expect(native).toEqual(program);
+    expect(native.map(([, code]) => code)).toEqual([0, 1, 7, 0, 124, 137, 137]);
+    expect(native[1]![2]).toBe('working\nThere is no container named web yet.\n');
+    expect(native[2]![3]).toBe('é oops\n');
   });
 
   it('stops a run cut off by its deadline, with its children', async () => {

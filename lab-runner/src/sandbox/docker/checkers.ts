@@ -70,7 +70,14 @@ export class Checkers {
     const pause = (ms: number) =>
       new Promise<void>((r) => {
         const t = setTimeout(r, ms);
-        signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            r();
+          },
+          { once: true },
+        );
       });
     // Tries for as long as the sandbox runs: a checker being made again is only a pause.
     for (let failures = 0; !signal.aborted; ) {

@@ -23,6 +23,7 @@ import {
   type TerminalRequest,
 } from '../provider.ts';
 import { type Remap, remapFromRootDir } from './cgroup-delegation.ts';
+import type { CheckerMode } from './checkers.ts';
 import {
   DIND_HOST_CONFIG,
   MIRROR_ALIAS,
@@ -32,7 +33,6 @@ import {
   type SandboxIsolation,
   sandboxState,
 } from './dind.ts';
-import type { CheckerMode } from './checkers.ts';
 import { DockerHost } from './docker-host.ts';
 import { listResources, toInfo, watchEvents } from './docker-state.ts';
 import { call, engineCall, isGone, translateEngineError } from './engine-errors.ts';
