@@ -161,7 +161,8 @@ export interface SessionResources {
   labels: SandboxLabels;
   /** The oldest of them. */
   createdAt: Date;
-  kinds: Array<'sandbox' | 'network' | 'volume'>;
+  /** `checker`: the checker beside a sandbox (it ends with its sandbox, and is not one). */
+  kinds: Array<'sandbox' | 'checker' | 'network' | 'volume'>;
 }
 
 export interface SandboxStats {

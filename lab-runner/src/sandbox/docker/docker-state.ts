@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { slipwayError } from '../../errors/catalogue.ts';
-import { fromDockerLabels, labelFilters } from '../labels.ts';
+import { fromDockerLabels, LABEL, labelFilters } from '../labels.ts';
 import type { SandboxEvent, SandboxInfo, SessionResources } from '../provider.ts';
 import { SessionResourceSet } from '../session-resources.ts';
 import { sandboxState } from './dind.ts';
@@ -37,7 +37,10 @@ export async function listResources(
   );
   const found = new SessionResourceSet();
   const add = found.add.bind(found);
-  for (const c of containers) add(c.Labels, 'sandbox', new Date(c.Created * 1000));
+  for (const c of containers) {
+    const kind = c.Labels?.[LABEL.kind] === 'checker' ? 'checker' : 'sandbox';
+    add(c.Labels, kind, new Date(c.Created * 1000));
+  }
   for (const n of networks) add(n.Labels, 'network', new Date(n.Created ?? Date.now()));
   for (const v of volumes.Volumes ?? [])
     add(
