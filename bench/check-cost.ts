@@ -12,35 +12,16 @@
  * - the time from a command that completes a task (`docker run -d --name web -p 8080:80
  *   nginx`, Enter) to the page being told it passed.
  */
-import { readFileSync } from 'node:fs';
 import { loadConfig } from '../lab-runner/src/config.ts';
 import { createSandboxProvider } from '../lab-runner/src/sandbox/factory.ts';
 import type { SandboxProvider } from '../lab-runner/src/sandbox/provider.ts';
 import { RunnerProcess } from '../lab-runner/test/integration/runner-process.ts';
+import { benchSeconds, machineBusySeconds, sandboxSeconds } from './cpu.ts';
 import { act, ScriptedLearner } from './density.ts';
 import { type BenchRow, type Distribution, distribution, fmtDist, sleep } from './lib.ts';
 import { ROOT } from './platform.ts';
 
 const LAB = 'first-containers';
-const USER_HZ = 100;
-
-/** CPU seconds the whole machine has been busy (not idle, not waiting on I/O). */
-function machineBusySeconds(): number {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
-  const [user, nice, system, , , irq, softirq, steal] = cpu.map(Number);
-  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / USER_HZ;
-}
-
-async function sandboxSeconds(provider: SandboxProvider): Promise<number> {
-  let ns = 0;
-  for (const s of await provider.list({ lab: LAB })) ns += (await provider.stats(s.id)).cpuNanos;
-  return ns / 1e9;
-}
-
-function benchSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
 
 interface Window {
   platform: number;
@@ -50,9 +31,9 @@ interface Window {
 /** CPU seconds per learner-minute spent by the platform and by the learners' sandboxes. */
 async function measure(provider: SandboxProvider, learners: number, work: () => Promise<void>) {
   const t0 = performance.now();
-  const [m0, s0, b0] = [machineBusySeconds(), await sandboxSeconds(provider), benchSeconds()];
+  const [m0, s0, b0] = [machineBusySeconds(), await sandboxSeconds(provider, LAB), benchSeconds()];
   await work();
-  const [m1, s1, b1] = [machineBusySeconds(), await sandboxSeconds(provider), benchSeconds()];
+  const [m1, s1, b1] = [machineBusySeconds(), await sandboxSeconds(provider, LAB), benchSeconds()];
   const learnerMinutes = (learners * (performance.now() - t0)) / 60_000;
   return {
     platform: (m1 - m0 - (s1 - s0) - (b1 - b0)) / learnerMinutes,

@@ -10,6 +10,7 @@ import { WebSocket } from 'ws';
 import { loadConfig } from '../lab-runner/src/config.ts';
 import { createSandboxProvider } from '../lab-runner/src/sandbox/factory.ts';
 import { RunnerProcess } from '../lab-runner/test/integration/runner-process.ts';
+import { benchSeconds, machineBusySeconds, sandboxSeconds } from './cpu.ts';
 import { type BenchRow, distribution, fmtDist, fmtMs, sleep } from './lib.ts';
 import { ROOT } from './platform.ts';
 
@@ -109,6 +110,9 @@ export class ScriptedLearner {
 
 export interface DensityStep {
   learners: number;
+  /** Cores in use during the step: the platform's, and the learners' own (their sandboxes). */
+  platformCores: number;
+  learnerCores: number;
   echo: ReturnType<typeof distribution>;
   check: ReturnType<typeof distribution>;
   memMiB: number;
@@ -137,6 +141,8 @@ export async function act(l: ScriptedLearner, seconds: number, echoes: number[],
 export async function densityBench(o: {
   steps: number[];
   seconds: number;
+  /** How checks run (SLIPWAY_CHECK_MODE); the runner's default when undefined. */
+  mode?: 'exec' | 'resident';
   log: (s: string) => void;
 }): Promise<{ steps: DensityStep[]; rows: BenchRow[]; curve: string }> {
   // The platform runs in a process of its own, as `make up` runs it: the scripted learners
@@ -148,6 +154,7 @@ export async function densityBench(o: {
       SLIPWAY_WARM_POOL: '0',
       SLIPWAY_MAX_SANDBOXES: String(Math.max(...o.steps) + 2),
       SLIPWAY_CHECK_INTERVAL_MS: String(defaults.checkIntervalMs),
+      ...(o.mode ? { SLIPWAY_CHECK_MODE: o.mode } : {}),
     },
   });
   await using _runner = { [Symbol.asyncDispose]: () => runner.dispose() };
@@ -172,7 +179,19 @@ export async function densityBench(o: {
       await sleep(3000);
       const echoes: number[] = [];
       const checks: number[] = [];
+      const t0 = performance.now();
+      const [m0, s0, b0] = [
+        machineBusySeconds(),
+        await sandboxSeconds(provider, LAB),
+        benchSeconds(),
+      ];
       await Promise.all(learners.map((l) => act(l, o.seconds, echoes, checks)));
+      const [m1, s1, b1] = [
+        machineBusySeconds(),
+        await sandboxSeconds(provider, LAB),
+        benchSeconds(),
+      ];
+      const wall = (performance.now() - t0) / 1000;
       const sandboxes = await provider.list({ lab: LAB });
       let mem = 0;
       let anon = 0;
@@ -183,6 +202,8 @@ export async function densityBench(o: {
       }
       const step: DensityStep = {
         learners: n,
+        platformCores: (m1 - m0 - (s1 - s0) - (b1 - b0)) / wall,
+        learnerCores: (s1 - s0) / wall,
         echo: distribution(echoes),
         check: distribution(checks),
         memMiB: mem / sandboxes.length / 1024 ** 2,
@@ -192,7 +213,7 @@ export async function densityBench(o: {
       step.within = step.echo.p95 <= ECHO_LIMIT_MS && step.check.p95 <= CHECK_LIMIT_MS;
       steps.push(step);
       o.log(
-        `  ${n} learners: echo ${fmtDist(step.echo)} · check ${fmtDist(step.check)} · ${step.memMiB.toFixed(0)} MiB each · ${step.within ? 'within' : 'PAST'} the limits`,
+        `  ${o.mode ?? 'default'} · ${n} learners: cores platform ${step.platformCores.toFixed(2)}, learners ${step.learnerCores.toFixed(2)} · echo ${fmtDist(step.echo)} · check ${fmtDist(step.check)} · ${step.memMiB.toFixed(0)} MiB each · ${step.within ? 'within' : 'PAST'} the limits`,
       );
       if (!step.within) break;
     }
@@ -201,17 +222,17 @@ export async function densityBench(o: {
   }
   const held = steps.filter((s) => s.within).at(-1)?.learners ?? 0;
   const curve = [
-    '| Active learners | Echo p50 / p95 / p99 | Check (click → result) p50 / p95 / p99 | Memory per active sandbox (anonymous) | Within echo p95 ≤ 50 ms and check p95 ≤ 1 s |',
-    '| --- | --- | --- | --- | --- |',
+    "| Checks | Active learners | Cores busy: platform / learners' own | Echo p50 / p95 / p99 | Check (click → result) p50 / p95 / p99 | Memory per active sandbox (anonymous) | Within echo p95 ≤ 50 ms and check p95 ≤ 1 s |",
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...steps.map(
       (s) =>
-        `| ${s.learners} | ${fmtDist(s.echo)} | ${fmtDist(s.check)} | ${s.memMiB.toFixed(0)} MiB (${s.anonMiB.toFixed(0)} MiB) | ${s.within ? 'yes' : 'no'} |`,
+        `| ${o.mode ?? 'default'} | ${s.learners} | ${s.platformCores.toFixed(2)} / ${s.learnerCores.toFixed(2)} | ${fmtDist(s.echo)} | ${fmtDist(s.check)} | ${s.memMiB.toFixed(0)} MiB (${s.anonMiB.toFixed(0)} MiB) | ${s.within ? 'yes' : 'no'} |`,
     ),
   ].join('\n');
   const last = steps.at(-1);
   const rows: BenchRow[] = [
     {
-      figure: `Active learners held (steps of ${o.steps.join(', ')}; ${o.seconds} s each)`,
+      figure: `Active learners held, checks ${o.mode ?? 'default'} (steps of ${o.steps.join(', ')}; ${o.seconds} s each)`,
       slipway: `${held}${last && !last.within ? ` (at ${last.learners}: echo p95 ${fmtMs(last.echo.p95)}, check p95 ${fmtMs(last.check.p95)})` : ''}`,
       baseline: 'limits: echo p95 ≤ 50 ms, check p95 ≤ 1 s',
       budget: `≥ 25 ${held >= 25 ? '✅' : '❌'}`,

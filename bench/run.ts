@@ -7,7 +7,8 @@
  *   (default: all but cluster; `cluster` makes a 3-node test cluster on this machine, measures
  *   it, and removes it)
  *   BENCH_STARTS=5 BENCH_KEYS=300 BENCH_DENSITY_STEPS=1,2,3,4,6,8,10,15,20,25,30
- *   BENCH_DENSITY_SECONDS=60 BENCH_COST_LEARNERS=10 BENCH_COST_SECONDS=60
+ *   BENCH_DENSITY_SECONDS=60 BENCH_DENSITY_MODES=exec,resident BENCH_COST_LEARNERS=10
+ *   BENCH_COST_SECONDS=60
  *   BENCH_WRITE=0   print only, leave BENCHMARKS.md alone
  */
 import { join } from 'node:path';
@@ -53,13 +54,18 @@ if (want('check-cost')) {
 }
 if (want('density')) {
   log('Density…');
-  const d = await densityBench({
-    steps: (env.BENCH_DENSITY_STEPS ?? '1,2,3,4,6,8,10,15,20,25,30').split(',').map(Number),
-    seconds: Number(env.BENCH_DENSITY_SECONDS ?? 60),
-    log,
-  });
-  rows.push(...d.rows);
-  curve = d.curve;
+  const curves: string[] = [];
+  for (const mode of (env.BENCH_DENSITY_MODES ?? 'exec,resident').split(',')) {
+    const d = await densityBench({
+      steps: (env.BENCH_DENSITY_STEPS ?? '1,2,3,4,6,8,10,15,20,25,30').split(',').map(Number),
+      seconds: Number(env.BENCH_DENSITY_SECONDS ?? 60),
+      mode: mode as 'exec' | 'resident',
+      log,
+    });
+    rows.push(...d.rows);
+    curves.push(d.curve);
+  }
+  curve = curves.map((c, i) => (i === 0 ? c : c.split('\n').slice(2).join('\n'))).join('\n');
 }
 if (want('pages')) {
   log('Page weight and time to an interactive terminal…');
