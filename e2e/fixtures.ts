@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { test as base } from '@playwright/test';
 import { RunnerProcess } from '../lab-runner/test/integration/runner-process.ts';
 
@@ -11,12 +12,22 @@ export const test = base.extend<{ platform: RunnerProcess }, { runner: RunnerPro
       try {
         await use(runner);
       } finally {
+        // The platform's own log, for a failure whose cause is on its side (an error answer).
+        mkdirSync('test-results', { recursive: true });
+        writeFileSync(`test-results/runner-${runner.instance}.log`, runner.log);
         await runner.dispose();
       }
     },
     { scope: 'worker' },
   ],
-  platform: async ({ runner }, use) => use(runner),
+  platform: async ({ runner }, use, info) => {
+    const from = runner.log.length;
+    await use(runner);
+    if (info.status !== info.expectedStatus) {
+      await info.attach('runner log', { body: runner.log.slice(from), contentType: 'text/plain' });
+      console.error(`runner log during "${info.title}":\n${runner.log.slice(from).slice(-6000)}`);
+    }
+  },
   baseURL: async ({ runner }, use) => use(runner.url),
 });
 

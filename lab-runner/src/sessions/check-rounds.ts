@@ -207,6 +207,17 @@ export class CheckRounds {
     }, SETTLE_MS);
   }
 
+  /**
+   * Resolves once no round is under way, dropping those that were waiting: for a sandbox about
+   * to be removed (a round still running then would meet its checker gone, and make another).
+   */
+  async settled(): Promise<void> {
+    clearTimeout(this.commandTimer);
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    await Promise.all([this.checking, this.quickCheck].map((p) => p?.catch(() => {})));
+  }
+
   /** Stops timers and waits for a round under way. */
   async close(): Promise<void> {
     clearTimeout(this.commandTimer);

@@ -244,6 +244,23 @@ describe('LabSession', () => {
     await vi.waitFor(() => expect(provider.activity.size).toBe(0));
   });
 
+  it('removes the sandbox only once the round under way has ended', async () => {
+    const { checks, session, provider } = setup();
+    await session.start();
+    await settle(session);
+    let open = () => {};
+    checks.gate = new Promise((r) => {
+      open = r;
+    });
+    const round = session.runChecks('command');
+    const reset = session.reset();
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    expect(provider.destroyed).toEqual([]); // the round still holds the sandbox
+    open();
+    await Promise.all([round, reset]);
+    expect(provider.destroyed).toHaveLength(1);
+  });
+
   it('shares one sandbox between concurrent starts', async () => {
     const { session, provider } = setup();
     const [a, b] = await Promise.all([session.start(), session.start()]);

@@ -70,7 +70,7 @@ export class LabSession {
       stopping: async () => {
         this.activity.stop();
         this.reportLimits([]);
-        await this.terminal.stop();
+        await Promise.all([this.rounds.settled(), this.terminal.stop()]);
       },
     });
     const hooks: SessionHooks = {

@@ -191,6 +191,8 @@ describe('terminal sizes in the connect address', () => {
     await big.opened();
     await big.waitFor((m) => m.type === 'tasks');
     expect(big.ws.readyState).toBe(WebSocket.OPEN);
+    // The sandbox this started is let finish, so that the sweep after the tests finds all of it.
+    await big.waitFor((m) => m.type === 'status' && m.phase === 'ready', 120_000);
     big.close();
   });
 });

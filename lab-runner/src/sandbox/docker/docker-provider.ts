@@ -37,6 +37,7 @@ import { DockerHost } from './docker-host.ts';
 import { listResources, toInfo, watchEvents } from './docker-state.ts';
 import { call, engineCall, isGone, translateEngineError } from './engine-errors.ts';
 import { ImageSeeds } from './image-seeds.ts';
+import { removeSession } from './sandbox-removal.ts';
 import { buildSeed } from './seed-builder.ts';
 
 export type { SandboxIsolation } from './dind.ts';
@@ -350,38 +351,22 @@ export class DockerSandboxProvider implements SandboxProvider {
 
   async destroy(id: string, opts?: CallOptions): Promise<void> {
     const signal = this.signal(opts, 60_000);
-    const session = id.startsWith('slipway-sbx-') ? id.slice('slipway-sbx-'.length) : undefined;
-    const n = session ? names(session) : undefined;
-    // Its checker first: it holds the sandbox's network namespace and volumes.
-    for (const name of [...(n ? [n.checker] : []), id]) {
+    if (!id.startsWith('slipway-sbx-')) {
       try {
         await engineCall('removing the sandbox', () =>
-          this.docker.getContainer(name).remove({ force: true, v: true, abortSignal: signal }),
+          this.docker.getContainer(id).remove({ force: true, v: true, abortSignal: signal }),
         );
       } catch (err) {
         if (!isGone(err)) throw err;
       }
+      return;
     }
-    if (!n) return;
-    if (this.opts.mirrorContainer) {
-      // A network with the mirror still attached cannot be removed.
-      await call(this.docker.getNetwork(n.network), 'disconnect', {
-        Container: this.opts.mirrorContainer,
-        Force: true,
-        abortSignal: signal,
-      }).catch(() => {});
-    }
-    for (const [what, fn] of [
-      ['network', () => call(this.docker.getNetwork(n.network), 'remove', { abortSignal: signal })],
-      ['volume', () => call(this.docker.getVolume(n.volume), 'remove', { abortSignal: signal })],
-      ['home', () => call(this.docker.getVolume(n.home), 'remove', { abortSignal: signal })],
-    ] as const) {
-      try {
-        await engineCall(`removing the sandbox ${what}`, fn);
-      } catch (err) {
-        if (!isGone(err)) throw err;
-      }
-    }
+    await removeSession(
+      this.docker,
+      id.slice('slipway-sbx-'.length),
+      this.opts.mirrorContainer,
+      signal,
+    );
   }
 
   resources(opts?: CallOptions): Promise<SessionResources[]> {
