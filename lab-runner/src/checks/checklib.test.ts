@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -259,6 +259,33 @@ _engine_get() { jq -r "$2" ${json}; }; _containers; cat "$SLIPWAY_ROUND_DIR/cont
     });
     expect(jqView).toContain("C_STATE['it'\\''s-é']='running'");
     expect(perlView).toBe(jqView);
+    // A hostile learner names a container to run code when the checker reads the view: it
+    // stays a name, and nothing runs.
+    const hostile = [
+      {
+        Id: 'bad',
+        Names: ['/x$(touch pwned)`touch pwned2`'],
+        Image: "';touch pwned3;'",
+        State: 'running',
+        Status: 'Up',
+      },
+    ];
+    const view = execFileSync('perl', [checkd, '--containers-view'], {
+      input: JSON.stringify(hostile),
+      encoding: 'utf8',
+    });
+    const cwd = mkdtempSync(join(dir, 'hostile-'));
+    const viewFile = join(dir, 'hostile-view.sh');
+    writeFileSync(viewFile, view);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion, not a template
+    const lookup = '. "$1"; printf "%s" "${C_IMAGE[$2]-missing}"';
+    const image = execFileSync(
+      'bash',
+      ['-c', `${PRELUDE}\n${lookup}`, 'view', viewFile, 'x$(touch pwned)`touch pwned2`'],
+      { env, cwd, encoding: 'utf8' },
+    );
+    expect(image).toBe("';touch pwned3;'");
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('see no containers when the engine does not answer, and ask again next time', async () => {
