@@ -4,9 +4,12 @@
  * directly here only to verify what the provider did (and to break things on purpose).
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { loadConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/errors/log.ts';
+import { loadCourseImages } from '../../src/labs/course-images.ts';
+import { type Lab, loadLabs } from '../../src/labs/load-labs.ts';
 import { createSandboxProvider, type ProviderConfig } from '../../src/sandbox/factory.ts';
 import type { SandboxProvider } from '../../src/sandbox/provider.ts';
 
@@ -105,3 +108,19 @@ export function testProvider(
     logger,
   );
 }
+
+const repo = join(import.meta.dirname, '../../..');
+
+/** A lab of the course, loaded as the runner loads it. */
+export function courseLab(id: string): Lab {
+  const { labs } = loadLabs(join(repo, 'labs'), loadCourseImages(join(repo, 'images')), repo);
+  return labs.get(id) as Lab;
+}
+
+/** What provisionSandbox needs besides the lab: the defaults of a real deployment. */
+export const sandboxSettings = {
+  sandboxImage: 'slipway/sandbox:latest',
+  limits: { memoryBytes: 768 * 1024 ** 2, pids: 1000, cpus: 1 },
+  readyTimeoutMs: 60_000,
+  setupTimeoutMs: 180_000,
+};

@@ -1,28 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchCommand, parseBatch } from '../../src/checks/check-batch.ts';
 import { CheckRunner } from '../../src/checks/check-runner.ts';
-import { loadCourseImages } from '../../src/labs/course-images.ts';
-import { type Lab, loadLabs } from '../../src/labs/load-labs.ts';
 import type { SandboxInfo } from '../../src/sandbox/provider.ts';
 import { provisionSandbox } from '../../src/sessions/provision.ts';
-import { engine, newInstance, sweep, testProvider } from './engine.ts';
+import { courseLab, engine, newInstance, sandboxSettings, sweep, testProvider } from './engine.ts';
 
 // The checker's resident process (images/sandbox/checkd.pl): checks without an engine exec,
 // and the sandbox engine's activity heard as it happens.
-const root = join(import.meta.dirname, '../../..');
 const instance = newInstance('resident');
 const provider = testProvider(instance);
 const checks = new CheckRunner(provider, { maxOutputBytes: 16_384 });
-const { labs } = loadLabs(join(root, 'labs'), loadCourseImages(join(root, 'images')), root);
-const lab = labs.get('first-containers') as Lab;
-const settings = {
-  sandboxImage: 'slipway/sandbox:latest',
-  limits: { memoryBytes: 768 * 1024 ** 2, pids: 1000, cpus: 1 },
-  readyTimeoutMs: 60_000,
-  setupTimeoutMs: 180_000,
-};
+const lab = courseLab('first-containers');
+const settings = sandboxSettings;
 
 let sandbox: SandboxInfo;
 const checker = () => engine.getContainer(`slipway-chk-${sandbox.labels.session}`);

@@ -1,26 +1,25 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckRunner } from '../../src/checks/check-runner.ts';
-import { loadCourseImages } from '../../src/labs/course-images.ts';
-import { type Lab, loadLabs } from '../../src/labs/load-labs.ts';
 import { DockerSandboxProvider } from '../../src/sandbox/docker/docker-provider.ts';
 import type { SandboxInfo } from '../../src/sandbox/provider.ts';
 import { provisionSandbox } from '../../src/sessions/provision.ts';
-import { engine, engineSocket, leftovers, newInstance, sweep, testProvider } from './engine.ts';
+import {
+  courseLab,
+  engine,
+  engineSocket,
+  leftovers,
+  newInstance,
+  sandboxSettings,
+  sweep,
+  testProvider,
+} from './engine.ts';
 
-const root = join(import.meta.dirname, '../../..');
 const instance = newInstance('provider');
 const provider = testProvider(instance);
 const checks = new CheckRunner(provider, { maxOutputBytes: 16_384 });
-const { labs } = loadLabs(join(root, 'labs'), loadCourseImages(join(root, 'images')), root);
-const lab = labs.get('first-containers') as Lab;
-const settings = {
-  sandboxImage: 'slipway/sandbox:latest',
-  limits: { memoryBytes: 768 * 1024 ** 2, pids: 1000, cpus: 1 },
-  readyTimeoutMs: 60_000,
-  setupTimeoutMs: 180_000,
-};
+const lab = courseLab('first-containers');
+const settings = sandboxSettings;
 const labels = () => ({
   instance,
   learner: 'it-learner',

@@ -5,7 +5,7 @@ import { slipwayError } from '../../errors/catalogue.ts';
 import type { ExecRequest, ExecResult } from '../provider.ts';
 import { CheckdFrames, runRequest, stopRequest } from './checkd-wire.ts';
 import { call, engineCall } from './engine-errors.ts';
-import { CappedSink, DockerDemuxer } from './exec-output.ts';
+import { CappedSink, DockerDemuxer, execResult } from './exec-output.ts';
 
 interface PendingRun {
   stdout: CappedSink;
@@ -101,14 +101,7 @@ export class CheckerChannel {
       const finish = (exitCode: number | null, timedOut: boolean) => {
         this.runs.delete(id);
         signal.removeEventListener('abort', onAbort);
-        resolve({
-          exitCode,
-          stdout: stdout.text(),
-          stderr: stderr.text(),
-          truncated: stdout.truncated || stderr.truncated,
-          timedOut,
-          durationMs: Math.round(performance.now() - started),
-        });
+        resolve(execResult({ stdout, stderr }, exitCode, timedOut, started));
       };
       if (signal.aborted) return finish(null, true);
       this.runs.set(id, {

@@ -8,7 +8,7 @@ import type {
   TerminalRequest,
 } from '../provider.ts';
 import { call, engineCall } from './engine-errors.ts';
-import { CappedSink, DockerDemuxer } from './exec-output.ts';
+import { CappedSink, DockerDemuxer, execResult } from './exec-output.ts';
 
 type Deadline = (opts?: CallOptions, ms?: number) => AbortSignal;
 
@@ -80,14 +80,7 @@ export async function execInContainer(
       else await new Promise((r) => setTimeout(r, 25));
     }
   }
-  return {
-    exitCode,
-    stdout: stdout.text(),
-    stderr: stderr.text(),
-    truncated: stdout.truncated || stderr.truncated,
-    timedOut,
-    durationMs: Math.round(performance.now() - started),
-  };
+  return execResult({ stdout, stderr }, exitCode, timedOut, started);
 }
 
 /** Starts an interactive TTY process in a container; the terminal's `id` is its exec's. */

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { ExecResult } from '../provider.ts';
 
 /** A sink that keeps the first `limit` bytes and counts the rest. */
 export class CappedSink extends Writable {
@@ -35,6 +36,23 @@ export class CappedSink extends Writable {
     // A cut in the middle of a UTF-8 sequence decodes to U+FFFD rather than failing.
     return Buffer.concat(this.chunks).toString('utf8');
   }
+}
+
+/** A finished command's result from its two capped streams; `started` is performance.now(). */
+export function execResult(
+  out: { stdout: CappedSink; stderr: CappedSink },
+  exitCode: number | null,
+  timedOut: boolean,
+  started: number,
+): ExecResult {
+  return {
+    exitCode,
+    stdout: out.stdout.text(),
+    stderr: out.stderr.text(),
+    truncated: out.stdout.truncated || out.stderr.truncated,
+    timedOut,
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 /**
