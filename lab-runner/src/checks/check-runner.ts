@@ -67,7 +67,7 @@ export class CheckRunner {
         in: 'checker',
         sandboxProcesses: tasks.some((t) => t.checkScript.includes('sandbox_processes')),
         // Lets the checker's resident process run the batch itself, with the same output
-        // (images/sandbox/checkd.pl); the bash program ignores it.
+        // (images/sandbox/checkd/checkd.pl); the bash program ignores it.
         env: { SLIPWAY_BATCH: `${nonce} ${grace} ${cap}` },
         cmd: batchCommand(
           PRELUDE,

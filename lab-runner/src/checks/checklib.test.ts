@@ -252,7 +252,7 @@ describe('the check helpers, reading one snapshot of the engine', () => {
     const script = `${PRELUDE}
 _engine_get() { jq -r "$2" ${json}; }; _containers; cat "$SLIPWAY_ROUND_DIR/containers.sh"`;
     const jqView = execFileSync('bash', ['-c', script], { env, encoding: 'utf8' });
-    const checkd = join(import.meta.dirname, '../../../images/sandbox/checkd.pl');
+    const checkd = join(import.meta.dirname, '../../../images/sandbox/checkd/checkd.pl');
     const perlView = execFileSync('perl', [checkd, '--containers-view'], {
       input: JSON.stringify(tricky),
       encoding: 'utf8',

@@ -6,7 +6,7 @@ import type { SandboxInfo } from '../../src/sandbox/provider.ts';
 import { provisionSandbox } from '../../src/sessions/provision.ts';
 import { courseLab, engine, newInstance, sandboxSettings, sweep, testProvider } from './engine.ts';
 
-// The checker's resident process (images/sandbox/checkd.pl): checks without an engine exec,
+// The checker's resident process (images/sandbox/checkd/checkd.pl): checks without an engine exec,
 // and the sandbox engine's activity heard as it happens.
 const instance = newInstance('resident');
 const provider = testProvider(instance);
@@ -50,26 +50,14 @@ describe("a sandbox's resident checker", () => {
     expect((await checker().inspect()).ExecIDs ?? []).toEqual([]);
   });
 
-  it('runs a check batch itself with the outcomes the bash batch program gives', async () => {
-    const checksOf = [
-      { script: 'pass', timeoutSeconds: 5 },
-      { script: 'echo working; fail "There is no container named web yet."', timeoutSeconds: 5 },
-      { script: 'echo "é oops" >&2; exit 7', timeoutSeconds: 5 },
-      {
-        script:
-          'echo "$SLIPWAY_ROUND_DIR" | grep -q slipway-checks && [ -w "$SLIPWAY_ROUND_DIR" ] && [ "$LC_ALL" = C ] && pass; fail "no round dir"',
-        timeoutSeconds: 5,
-      },
-      { script: 'sleep 30', timeoutSeconds: 1 },
-      { script: "trap '' TERM; sleep 30", timeoutSeconds: 1 },
-      { script: 'kill -9 $$', timeoutSeconds: 5 },
-    ];
+  // Each batch run natively by checkd (one check alone, or several in its round shell) and by
+  // the bash batch program (SLIPWAY_BATCH unset), outcome by outcome.
+  const bothWays = async (
+    prelude: string,
+    list: Array<{ script: string; timeoutSeconds: number }>,
+  ) => {
     const nonce = `@@slipway-${randomBytes(4).toString('hex')}`;
-    const cmd = batchCommand('fail() { echo "$*"; exit 1; }; pass() { exit 0; }', checksOf, {
-      nonce,
-      killGraceSeconds: 1,
-      capBytes: 1000,
-    });
+    const cmd = batchCommand(prelude, list, { nonce, killGraceSeconds: 1, capBytes: 1000 });
     const outcomes = async (env: Record<string, string>) => {
       const r = await provider.exec(sandbox.id, { in: 'checker', cmd, env });
       expect(r.stdout).toContain(`\n${nonce} end\n`);
@@ -82,11 +70,48 @@ describe("a sandbox's resident checker", () => {
       ]);
     };
     const native = await outcomes({ SLIPWAY_BATCH: `${nonce} 1 1000` });
-    const program = await outcomes({});
+    return { native, program: await outcomes({}) };
+  };
+  const lib = 'fail() { echo "$*"; exit 1; }; pass() { exit 0; }';
+
+  it('runs a check batch itself with the outcomes the bash batch program gives', async () => {
+    const { native, program } = await bothWays(lib, [
+      { script: 'pass', timeoutSeconds: 5 },
+      { script: 'echo working; fail "There is no container named web yet."', timeoutSeconds: 5 },
+      { script: 'echo "é oops" >&2; exit 7', timeoutSeconds: 5 },
+      {
+        script:
+          'echo "$SLIPWAY_ROUND_DIR" | grep -q slipway-checks && [ -w "$SLIPWAY_ROUND_DIR" ] && [ "$LC_ALL" = C ] && pass; fail "no round dir"',
+        timeoutSeconds: 5,
+      },
+      { script: 'sleep 30', timeoutSeconds: 1 },
+      { script: "trap '' TERM; sleep 30", timeoutSeconds: 1 },
+      { script: 'kill -9 $$', timeoutSeconds: 5 },
+      { script: 'echo after the shell was killed', timeoutSeconds: 5 },
+    ]);
     expect(native).toEqual(program);
-    expect(native.map(([, code]) => code)).toEqual([0, 1, 7, 0, 124, 137, 137]);
+    expect(native.map(([, code]) => code)).toEqual([0, 1, 7, 0, 124, 137, 137, 0]);
     expect(native[1]![2]).toBe('working\nThere is no container named web yet.\n');
     expect(native[2]![3]).toBe('é oops\n');
+  });
+
+  it("gives every check the prelude's output, no stdin, and does not wait for what a check leaves running", async () => {
+    const prelude = `${lib}; echo from the prelude; echo prelude warns >&2`;
+    const leaves = { script: '(exec -a slipway-left sleep 30) & echo left', timeoutSeconds: 5 };
+    const many = await bothWays(prelude, [
+      { script: 'read -r line && fail "read $line"; pass', timeoutSeconds: 5 },
+      leaves,
+      { script: 'pass', timeoutSeconds: 5 },
+    ]);
+    expect(many.native).toEqual(many.program);
+    expect(many.native.map(([, code, out, err]) => [code, out, err])).toEqual([
+      [0, 'from the prelude\n', 'prelude warns\n'],
+      [0, 'from the prelude\nleft\n', 'prelude warns\n'],
+      [0, 'from the prelude\n', 'prelude warns\n'],
+    ]);
+    const alone = await bothWays(lib, [leaves]);
+    expect(alone.native).toEqual(alone.program);
+    expect(alone.native[0]![1]).toBe(0);
   });
 
   it('stops a run cut off by its deadline, with its children', async () => {

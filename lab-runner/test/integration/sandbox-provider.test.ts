@@ -318,13 +318,47 @@ describe('a real sandbox on the user-namespaced engine', () => {
     ]);
   });
 
-  it('removes the sandbox with its network and volume, and says when it is gone', async () => {
+  it('removes the sandbox with its network and volume while checks keep coming, and says when it is gone', async () => {
+    // Checks that keep arriving during the removal must not make its checker again (it would
+    // hold the volumes).
+    let removing = true;
+    const checking = (async () => {
+      const seen = new Set<string>();
+      while (removing) {
+        await new Promise((r) => setImmediate(r)); // a refused check answers without I/O
+        seen.add(
+          await provider.exec(sandbox.id, { in: 'checker', cmd: ['true'] }).then(
+            (r) => `exit ${r.exitCode}`,
+            (err: { code?: string }) => err.code ?? 'error',
+          ),
+        );
+      }
+      return seen;
+    })();
+    const since = Math.floor(Date.now() / 1000);
     await provider.destroy(sandbox.id);
+    removing = false;
+    expect([...(await checking)].filter((s) => s !== 'exit 0')).toEqual(['SANDBOX_GONE']);
+    const stream = await engine.getEvents({
+      since,
+      until: Math.ceil(Date.now() / 1000),
+      filters: {
+        type: ['container'],
+        event: ['create'],
+        label: ['slipway.kind=checker', `slipway.session=${sandbox.labels.session}`],
+      },
+    });
+    let made = ''; // the engine's events in that time, ended by `until`
+    for await (const chunk of stream) made += String(chunk);
+    expect(made).toBe('');
     expect(await leftovers(instance)).toEqual({ containers: [], networks: [], volumes: [] });
     expect(await provider.inspect(sandbox.id)).toBeUndefined();
     await expect(provider.exec(sandbox.id, { cmd: ['true'] })).rejects.toMatchObject({
       code: 'SANDBOX_GONE',
     });
+    await expect(provider.exec(sandbox.id, { in: 'checker', cmd: ['true'] })).rejects.toMatchObject(
+      { code: 'SANDBOX_GONE' },
+    );
     await provider.destroy(sandbox.id); // idempotent
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The wire format of slipway-checkd, the checker's first process (images/sandbox/checkd.pl,
+ * The wire format of slipway-checkd, the checker's first process (images/sandbox/checkd/checkd.pl,
  * which documents it): requests the runner writes to its stdin, frames it prints on stdout.
  */
 

@@ -14,7 +14,7 @@ interface PendingRun {
 }
 
 /**
- * The runner's end of a checker's slipway-checkd (images/sandbox/checkd.pl), over one attach
+ * The runner's end of a checker's slipway-checkd (images/sandbox/checkd/checkd.pl), over one attach
  * to the checker: runs commands there without an engine exec each (an exec costs the engine,
  * containerd and runc about 30 ms of CPU here, more than a round's checks themselves), and
  * hears the sandbox engine's activity. Once closed (the checker ended, or the attach broke)

@@ -55,7 +55,7 @@ export function checkerSpec(sandbox: Docker.ContainerInspectInfo): Docker.Contai
     Image: sandbox.Image,
     Labels: toDockerLabels(labels, 'checker'),
     // slipway-checkd runs the checks it is sent on stdin and lives as long as the sandbox's
-    // engine answers (it holds the engine's event stream, see images/sandbox/checkd.pl).
+    // engine answers (it holds the engine's event stream, see images/sandbox/checkd/checkd.pl).
     Entrypoint: CHECKD_ENTRYPOINT,
     Cmd: [],
     OpenStdin: true,

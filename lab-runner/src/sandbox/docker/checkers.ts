@@ -3,6 +3,7 @@ import type { CallOptions, ExecRequest, ExecResult } from '../provider.ts';
 import { ensureChecker } from './checker.ts';
 import { CheckerChannel } from './checker-channel.ts';
 import { execInContainer } from './docker-exec.ts';
+import { slipwayError } from '../../errors/catalogue.ts';
 import { call, engineCall, isGone } from './engine-errors.ts';
 
 /**
@@ -33,6 +34,8 @@ interface Known {
 export class Checkers {
   private readonly opts: CheckersOptions;
   private readonly known = new Map<string, Known>();
+  /** Sandboxes being removed: no checker is made for them again (it would hold their volumes). */
+  private readonly retired = new Set<string>();
 
   constructor(opts: CheckersOptions) {
     this.opts = opts;
@@ -54,6 +57,7 @@ export class Checkers {
     } catch (err) {
       // Gone since it was last used (the sandbox restarted, or it was removed): made again.
       // A call that ran out of time is not retried.
+      if (this.retired.has(sandbox)) throw slipwayError('SANDBOX_GONE', {}, err);
       if (signal.aborted || this.known.get(sandbox) !== checker) throw err;
       this.drop(sandbox, checker);
       return this.runIn(await this.checkerOf(sandbox, signal), run, signal);
@@ -108,6 +112,18 @@ export class Checkers {
     }
   }
 
+  /**
+   * The sandbox is being removed: from now on its checks and watches end as if it were gone,
+   * and no checker is made for it again. Its checker's channel is closed.
+   */
+  retire(sandbox: string): void {
+    if (this.retired.size >= MAX_KNOWN) this.retired.delete(this.retired.values().next().value!);
+    this.retired.add(sandbox);
+    const known = this.known.get(sandbox);
+    this.known.delete(sandbox);
+    void known?.channel?.then((c) => c.close()).catch(() => {});
+  }
+
   /** Forgets a checker that ended (if it is still the one known for the sandbox). */
   private drop(sandbox: string, checker: Known): void {
     if (this.known.get(sandbox) === checker) this.known.delete(sandbox);
@@ -138,9 +154,11 @@ export class Checkers {
   }
 
   private async checkerOf(sandbox: string, signal: AbortSignal): Promise<Known> {
+    if (this.retired.has(sandbox)) throw slipwayError('SANDBOX_GONE');
     const known = this.known.get(sandbox);
     if (known) return known;
     const id = await ensureChecker(this.opts.docker, sandbox, signal);
+    if (this.retired.has(sandbox)) throw slipwayError('SANDBOX_GONE');
     const again = this.known.get(sandbox);
     if (again?.id === id) return again;
     // Sandboxes come and go for as long as the runner (or agent) lives: keep the newest only.

@@ -76,6 +76,11 @@ export class DockerHost implements SandboxHost {
    * Calls `onActivity` whenever the sandbox's engine reports a change, until `signal` aborts or
    * the sandbox is gone (see Checkers.watchActivity). Does nothing in the `exec` checker mode.
    */
+  /** The sandbox is being removed: its checker is not made again (see Checkers.retire). */
+  retire(container: string): void {
+    this.checkers.retire(container);
+  }
+
   watchActivity(container: string, onActivity: () => void, signal: AbortSignal): Promise<void> {
     return this.checkers.watchActivity(container, onActivity, signal);
   }

@@ -361,6 +361,7 @@ export class DockerSandboxProvider implements SandboxProvider {
       }
       return;
     }
+    this.host.retire(id);
     await removeSession(
       this.docker,
       id.slice('slipway-sbx-'.length),

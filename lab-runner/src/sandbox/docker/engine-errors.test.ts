@@ -26,6 +26,14 @@ describe('translateEngineError', () => {
     ).toBe('SANDBOX_GONE');
   });
 
+  it('takes a container the engine is removing already (AutoRemove) for gone', () => {
+    const removing = {
+      statusCode: 409,
+      json: { message: 'removal of container slipway-chk-1 is already in progress' },
+    };
+    expect(translateEngineError(removing, 'removing the sandbox').code).toBe('SANDBOX_GONE');
+  });
+
   it('keeps the engine message for other refusals, as a system error', () => {
     const e = translateEngineError(
       { statusCode: 409, json: { message: 'Conflict. The name is in use\n' } },

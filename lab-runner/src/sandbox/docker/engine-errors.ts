@@ -32,6 +32,10 @@ export function translateEngineError(err: unknown, operation: string): SlipwayEr
   if (e.code && unreachable.has(e.code)) return slipwayError('ENGINE_UNAVAILABLE', {}, err);
   if (e.statusCode === 404) return slipwayError('SANDBOX_GONE', {}, err);
   const detail = e.json?.message ?? e.reason ?? e.message ?? String(err);
+  // Being removed already (a checker's AutoRemove, when its sandbox's engine ends): as good as gone.
+  if (e.statusCode === 409 && /^removal of container \S+ is already in progress/.test(detail)) {
+    return slipwayError('SANDBOX_GONE', {}, err);
+  }
   return slipwayError('ENGINE_ERROR', { operation, detail: detail.trim() }, err);
 }
 

@@ -5,10 +5,10 @@ import { call, engineCall, isGone } from './engine-errors.ts';
 
 /**
  * Removes a sandbox session's parts: its checker, its container, its network and its two
- * volumes. Idempotent. A check round under way when the sandbox goes can make its checker
- * again in the moment between the two removals (the sandbox still runs); such a checker holds
- * the volumes, so the checker is removed again after the sandbox, and a volume still in use is
- * freed of this session's containers and asked again.
+ * volumes. Idempotent. The caller first retires the sandbox's checker (Checkers.retire), so no
+ * check makes it again; one being made at that moment by a call already under way is removed
+ * after the sandbox, and a volume still in use is freed of this session's containers and
+ * asked again.
  */
 export async function removeSession(
   docker: Docker,

@@ -22,59 +22,20 @@
 # mkdir, a stat, an rm and a `timeout` per round. It also puts the round's view of the engine's
 # containers in place (what checklib.sh's jq program would make of /containers/json), so no
 # check of the round starts nc and jq for it: together, about two thirds of a one-check round.
+# A batch of several checks runs in one round shell that reads the prelude once and forks a
+# subshell per check (round-shell.pl).
 #
 # `slipway-checkd --containers-view` prints that view for the JSON on stdin (for tests).
 use strict;
 use warnings;
-use File::Path qw(make_path remove_tree);
 use IO::Select;
 use IO::Socket::UNIX;
-use JSON::PP ();
 use POSIX qw(WNOHANG setsid _exit);
 use Time::HiRes qw(time);
+use FindBin ();
 
-# checklib.sh's view of /containers/json?all=1: bash assignments, newest container last so that
-# it wins, as `docker ps` shows it. Keep in step with _containers there (checklib.test.ts
-# compares the two).
-sub sh_quote {
-  my ($s) = @_;
-  return 'null' unless defined $s;
-  $s =~ s/'/'\\''/g;
-  return "'$s'";
-}
-
-sub text { defined $_[0] ? "$_[0]" : 'null' }
-
-sub containers_view {
-  my ($json) = @_;
-  my $list = JSON::PP::decode_json($json);
-  my @lines;
-  for my $c (reverse @$list) {
-    my $l = $c->{Labels} // {};
-    my $name = $c->{Names} && defined $c->{Names}[0] ? $c->{Names}[0] =~ s{^/}{}r : undef;
-    my $k = sh_quote($name);
-    my $ports = join '', map { ' ' . text($_->{PrivatePort}) . '/' . text($_->{Type}) . '=' . text($_->{PublicPort}) . ' ' }
-      grep { defined $_->{PublicPort} && !(JSON::PP::is_bool($_->{PublicPort}) && !$_->{PublicPort}) }
-      @{$c->{Ports} // []};
-    my $mounts = join '', map {
-      text($_->{Destination}) . "\t" . (($_->{Name} // '') ne '' ? $_->{Name} : text($_->{Source})) . "\n"
-    } @{$c->{Mounts} // []};
-    push @lines, "C_NAME[" . sh_quote($c->{Id}) . "]=$k", "C_STATE[$k]=" . sh_quote($c->{State}),
-      "C_IMAGE[$k]=" . sh_quote($c->{Image}), "C_PORTS[$k]=" . sh_quote($ports),
-      "C_MOUNTS[$k]=" . sh_quote($mounts),
-      "C_DEPENDS[$k]=" . sh_quote($l->{'com.docker.compose.depends_on'} // '');
-    my $status = $c->{Status} // '';
-    push @lines, "C_EXIT[$k]=" . sh_quote($1) if $status =~ /^Exited \((-?[0-9]+)\)/;
-    push @lines, "C_HEALTH[$k]=" . sh_quote($2) if $status =~ /\((health: )?(healthy|unhealthy|starting)\)/;
-    if (($l->{'com.docker.compose.oneoff'} // '') eq 'False' && defined $l->{'com.docker.compose.service'}) {
-      my $key = ($l->{'com.docker.compose.project.working_dir'} // '') . "\t" . $l->{'com.docker.compose.service'};
-      push @lines, "C_COMPOSE[" . sh_quote($key) . "]=$k";
-    }
-  }
-  my $out = join '', map { "$_\n" } @lines;
-  utf8::encode($out);
-  return $out;
-}
+# The parts, installed beside this file (images/sandbox/Dockerfile).
+require "$FindBin::RealBin/$_" for qw(containers-view.pl batch.pl round-shell.pl);
 
 if (($ARGV[0] // '') eq '--containers-view') {
   local $/;
@@ -82,17 +43,18 @@ if (($ARGV[0] // '') eq '--containers-view') {
   exit 0;
 }
 
-my ($socket_path, $grace) = (@ARGV, 2);
+my $socket_path = $ARGV[0];
+our $grace = $ARGV[1] // 2;
 my $max_output = 4 * 1024 * 1024;
-my $kept_socket = '/var/cache/slipway-checks/engine-socket';
-my %base_env = %ENV;
+our $kept_socket = '/var/cache/slipway-checks/engine-socket';
+our %base_env = %ENV;
 
 my $engine = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $socket_path)
   or die "slipway-checkd: cannot reach the engine at $socket_path: $!\n";
 syswrite $engine, "GET /events HTTP/1.1\r\nHost: engine\r\n\r\n";
 
-my $select = IO::Select->new($engine, \*STDIN);
-my (%runs, %streams, %exited);
+our $select = IO::Select->new($engine, \*STDIN);
+our (%runs, %streams, %exited, %reap_quietly);
 my ($in, $events) = ('', '');
 $SIG{CHLD} = sub { };    # interrupts the select, so an exit is seen at once
 $SIG{PIPE} = 'IGNORE';
@@ -109,14 +71,14 @@ sub emit {
 # Starts argv in a process group of its own with the given environment; the run's stdout and
 # stderr come back through pipes watched by the main loop.
 sub spawn {
-  my ($id, $run, $env, @argv) = @_;
+  my ($id, $run, $env, $stdin, @argv) = @_;
   my ($out_r, $out_w, $err_r, $err_w);
   pipe($out_r, $out_w) && pipe($err_r, $err_w) or return;
   my $pid = fork;
   return unless defined $pid;
   if ($pid == 0) {
     setsid();
-    open STDIN, '<', '/dev/null';
+    $stdin ? open(STDIN, '<&', $stdin) : open(STDIN, '<', '/dev/null');
     open STDOUT, '>&', $out_w;
     open STDERR, '>&', $err_w;
     %ENV = %$env;
@@ -127,7 +89,7 @@ sub spawn {
   close $out_w;
   close $err_w;
   @$run{qw(pid open out err)} = ($pid, 2, '', '');
-  delete @$run{qw(kill_at deadline timed_out killed)};
+  delete @$run{qw(kill_at deadline timed_out killed swept)};
   for ([$out_r, 'O'], [$err_r, 'E']) {
     $streams{fileno $_->[0]} = [$id, $_->[1], $_->[0]];
     $select->add($_->[0]);
@@ -150,92 +112,7 @@ sub start_run {
   if (defined $env{SLIPWAY_BATCH} && @items >= 5 && $items[3] eq 'slipway-checks') {
     return start_batch($id, $run, \%env, @items[4 .. $#items]);
   }
-  spawn($id, $run, \%env, @items) or do { delete $runs{$id}; emit("X $id 126\n") };
-}
-
-# The check batch's work (see check-batch.ts's bash program, which this mirrors).
-sub start_batch {
-  my ($id, $run, $env, $prelude, @pairs) = @_;
-  my ($nonce, $kill_grace, $cap) = split / /, $env->{SLIPWAY_BATCH};
-  my $dir = "/tmp/slipway-checks.$$.$id";
-  eval { make_path("$dir/engine", { mode => 0700 }) } or do {
-    delete $runs{$id};
-    return emit("X $id 3\n");
-  };
-  my %env = (%$env, LC_ALL => 'C', PATH => '/usr/sbin:/usr/bin:/sbin:/bin',
-    SLIPWAY_ROUND_DIR => "$dir/engine");
-  (my $sock = $env{DOCKER_HOST} // 'unix:///var/run/docker.sock') =~ s{^unix://}{};
-  my @st = stat $sock;
-  my $now = @st ? "$st[0]:$st[1]" : '';
-  if (-s $kept_socket) {
-    open my $fh, '<', $kept_socket;
-    chomp(my $kept = <$fh> // '');
-    $env{SLIPWAY_ENGINE_REPLACED} = 1 if $now ne '' && $kept ne $now;
-  } elsif ($now ne '' && open my $fh, '>', $kept_socket) {
-    print $fh "$now\n";
-  }
-  # The round's view of the containers, as checklib.sh would fetch it (an engine that does not
-  # answer leaves it to the checks, which then see no containers, as before).
-  if (defined(my $body = engine_get($sock, '/containers/json?all=1'))) {
-    my $view = eval { containers_view($body) };
-    if (defined $view && open my $fh, '>', "$dir/engine/containers.sh") {
-      print $fh $view;
-      close $fh;
-    }
-  }
-  $run->{batch} = { nonce => $nonce, grace => $kill_grace, cap => $cap, dir => $dir,
-    env => \%env, prelude => $prelude, pairs => \@pairs, index => 0 };
-  next_check($id, $run);
-}
-
-# GET from the engine's API; the body of a 200 answer, or undef. Blocks for at most 3 s.
-sub engine_get {
-  my ($sock, $path) = @_;
-  my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $sock) or return;
-  syswrite $s, "GET $path HTTP/1.0\r\nHost: engine\r\n\r\n";
-  my ($answer, $until, $wait) = ('', time + 3, IO::Select->new($s));
-  while ((my $left = $until - time) > 0) {
-    if (!$wait->can_read($left)) { next if $!{EINTR}; last }
-    my $n = sysread $s, my $chunk, 65536;
-    last unless $n;
-    $answer .= $chunk;
-  }
-  close $s;
-  my ($head, $body) = split /\r\n\r\n/, $answer, 2;
-  return defined $body && $head =~ m{\AHTTP/1\.\d 200 } ? $body : undef;
-}
-
-sub next_check {
-  my ($id, $run) = @_;
-  my $b = $run->{batch};
-  my $i = $b->{index};
-  if ($i * 2 >= @{$b->{pairs}} || $b->{stopped}) {
-    emit(sprintf "O %s %d\n%s", $id, length("\n$b->{nonce} end\n"), "\n$b->{nonce} end\n")
-      unless $b->{stopped};
-    remove_tree($b->{dir});
-    delete $runs{$id};
-    return emit("X $id " . ($b->{stopped} ? 143 : 0) . "\n");
-  }
-  my ($limit, $script) = @{$b->{pairs}}[$i * 2, $i * 2 + 1];
-  $b->{t0} = time;
-  spawn($id, $run, $b->{env}, '/bin/bash', '-c', "$b->{prelude}\n$script") or do {
-    $run->{code} = 126;
-    return end_check($id, $run);
-  };
-  $run->{deadline} = $b->{t0} + $limit;
-}
-
-sub end_check {
-  my ($id, $run) = @_;
-  my $b = $run->{batch};
-  my $code = $run->{timed_out} ? ($run->{killed} ? 137 : 124) : $run->{code};
-  my $cap = $b->{cap};
-  my $text = sprintf("\n%s %d %d %.6f %.6f\n", $b->{nonce}, $b->{index}, $code, $b->{t0}, time)
-    . substr($run->{out}, 0, $cap) . "\n$b->{nonce} $b->{index} err\n"
-    . substr($run->{err}, 0, $cap) . "\n$b->{nonce} $b->{index} done\n";
-  emit(sprintf "O %s %d\n%s", $id, length $text, $text);
-  $b->{index}++;
-  next_check($id, $run);
+  spawn($id, $run, \%env, undef, @items) or do { delete $runs{$id}; emit("X $id 126\n") };
 }
 
 sub stop_run {
@@ -243,6 +120,7 @@ sub stop_run {
   my $run = $runs{$id} or return;
   $run->{batch}{stopped} = 1 if $run->{batch};
   kill 'TERM', -$run->{pid};
+  kill 'TERM', -$run->{batch}{shell}{check} if $run->{batch} && $run->{batch}{shell} && $run->{batch}{shell}{check};
   $run->{kill_at} //= time + $grace;
 }
 
@@ -273,14 +151,18 @@ sub read_events {
 
 sub finish_runs {
   while ((my $pid = waitpid(-1, WNOHANG)) > 0) {
+    next if delete $reap_quietly{$pid};
     $exited{$pid} = $? & 127 ? 128 + ($? & 127) : $? >> 8;
   }
   my $now = time;
   for my $id (keys %runs) {
     my $run = $runs{$id};
+    my $sh = $run->{batch} && $run->{batch}{shell};
     if ($run->{open} == 0 && exists $exited{$run->{pid}}) {
       $run->{code} = delete $exited{$run->{pid}};
-      if ($run->{batch}) {
+      if ($sh) {
+        shell_gone($id, $run, $run->{code});
+      } elsif ($run->{batch}) {
         end_check($id, $run);
       } else {
         emit("X $id $run->{code}\n");
@@ -288,13 +170,23 @@ sub finish_runs {
       }
       next;
     }
+    if ($run->{batch} && !$sh && $run->{open} && exists $exited{$run->{pid}} && !$run->{swept}) {
+      kill 'KILL', -$run->{pid};    # the check is over; what it left running holds its output open
+      $run->{swept} = 1;
+    }
+    if ($sh && !$sh->{started} && $now >= $sh->{ready_by}) {
+      kill 'KILL', -$run->{pid};    # its prelude hangs: the checks run a bash each, each timed
+      $sh->{ready_by} = $now + 60;
+    }
+    # A check's own process group: in the round shell, its subshell's (once reported).
+    my $target = $sh ? $sh->{check} : $run->{pid};
     if ($run->{deadline} && $now >= $run->{deadline} && !$run->{timed_out}) {
-      kill 'TERM', -$run->{pid};    # a check past its own time limit, as `timeout` would
+      kill 'TERM', -$target if $target;    # a check past its own time limit, as `timeout` would
       $run->{timed_out} = 1;
       $run->{kill_at} = $now + $run->{batch}{grace};
     }
     if ($run->{kill_at} && $now >= $run->{kill_at}) {
-      kill 'KILL', -$run->{pid};
+      kill 'KILL', -$target if $target;
       $run->{killed} = 1;
       delete $run->{kill_at};
     }
@@ -306,13 +198,15 @@ sub wait_for {
   my $wait = 5;
   for my $run (values %runs) {
     return 0.02 if $run->{open} == 0;
-    for (grep { defined } @$run{qw(deadline kill_at)}) { $wait = $_ - $now if $_ - $now < $wait }
+    my $sh = $run->{batch} && $run->{batch}{shell};
+    for (grep { defined } @$run{qw(deadline kill_at)}, $sh && !$sh->{started} ? $sh->{ready_by} : ()) { $wait = $_ - $now if $_ - $now < $wait }
   }
   return $wait < 0.01 ? 0.01 : $wait;
 }
 
 while (1) {
   for my $fh ($select->can_read(wait_for())) {
+    next unless defined fileno $fh;    # closed by an earlier handle of this turn (a round shell's)
     my $n = sysread $fh, my $chunk, 65536;
     if ($fh == $engine) {
       exit 0 unless $n;
@@ -324,7 +218,12 @@ while (1) {
     } elsif (my $stream = $streams{fileno $fh}) {
       my ($id, $kind) = @$stream;
       my $run = $runs{$id};
+      my $sh = $run->{batch} && $run->{batch}{shell};
       if ($n) {
+        if ($sh) {
+          shell_output($id, $run, $kind, $chunk);
+          next;
+        }
         if ($run->{batch}) {
           my $key = $kind eq 'O' ? 'out' : 'err';
           $run->{$key} .= $chunk if length $run->{$key} < $run->{batch}{cap};
@@ -338,8 +237,13 @@ while (1) {
         delete $streams{fileno $fh};
         close $fh;
         $run->{open}--;
+        if ($sh && $kind eq 'E') {
+          $sh->{err_closed} = 1;
+          shell_start_checks($id, $run);
+        }
       }
     }
   }
   finish_runs();
 }
+
