@@ -1,9 +1,9 @@
 import type Docker from 'dockerode';
+import { slipwayError } from '../../errors/catalogue.ts';
 import type { CallOptions, ExecRequest, ExecResult } from '../provider.ts';
 import { ensureChecker } from './checker.ts';
 import { CheckerChannel } from './checker-channel.ts';
 import { execInContainer } from './docker-exec.ts';
-import { slipwayError } from '../../errors/catalogue.ts';
 import { call, engineCall, isGone } from './engine-errors.ts';
 
 /**
