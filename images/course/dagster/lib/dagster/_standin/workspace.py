@@ -1,8 +1,10 @@
 """Code locations: loading user code, and workspace.yaml.
 
 A workspace entry is either a gRPC server someone else runs (`grpc_server: {host, port}`),
-reached over the network, or Python code this process imports itself (`python_file`,
-`python_module`, `python_package`), like Dagster does for those entries.
+reached over the network, or Python code named by `python_file`, `python_module` or
+`python_package`. Dagster starts a code-server subprocess for each of those, inside the
+webserver's (and the daemon's) container, and talks to it over gRPC; this stand-in imports
+the code into its own process instead, which looks the same from the outside.
 """
 
 import importlib
