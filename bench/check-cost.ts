@@ -5,18 +5,28 @@
  *
  * - the platform's CPU per learner-minute, with learners busy (the density bench's script: a
  *   key a second, an inner `docker run` every 10 s, Check every 5 s) and with their pages open
- *   but nobody typing. The platform is everything on the machine except the sandboxes'
- *   cgroups (the learner's own work: their shell, inner engine and containers) and this
- *   process (the scripted learners, which stand for browsers elsewhere): the runner, the
- *   outer engine, containerd, runc and shims, and the checkers;
+ *   but nobody typing. The platform is the runner, the outer engine (dockerd, containerd,
+ *   port proxies, the shims and the runc they start) and the checkers, counted process by
+ *   process; not the sandboxes' cgroups (the learner's own work: their shell, inner engine
+ *   and containers) nor this process (the scripted learners, which stand for browsers
+ *   elsewhere). The machine's busy time less those two is printed beside it: the two agree
+ *   when nothing else runs on the machine;
  * - the time from a command that completes a task (`docker run -d --name web -p 8080:80
  *   nginx`, Enter) to the page being told it passed.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadConfig } from '../lab-runner/src/config.ts';
 import { createSandboxProvider } from '../lab-runner/src/sandbox/factory.ts';
 import type { SandboxProvider } from '../lab-runner/src/sandbox/provider.ts';
 import { RunnerProcess } from '../lab-runner/test/integration/runner-process.ts';
-import { benchSeconds, machineBusySeconds, sandboxSeconds } from './cpu.ts';
+import {
+  benchSeconds,
+  machineBusySeconds,
+  platformDelta,
+  platformReading,
+  sandboxSeconds,
+} from './cpu.ts';
 import { act, ScriptedLearner } from './density.ts';
 import { type BenchRow, type Distribution, distribution, fmtDist, sleep } from './lib.ts';
 import { ROOT } from './platform.ts';
@@ -24,20 +34,39 @@ import { ROOT } from './platform.ts';
 const LAB = 'first-containers';
 
 interface Window {
+  /** Counted process by process (platformReading): what other work on the machine leaves alone. */
   platform: number;
+  /** The machine's busy time less the sandboxes and this process: the same when nothing else runs. */
+  machineLess: number;
   learner: number;
 }
 
 /** CPU seconds per learner-minute spent by the platform and by the learners' sandboxes. */
-async function measure(provider: SandboxProvider, learners: number, work: () => Promise<void>) {
+async function measure(
+  provider: SandboxProvider,
+  runnerPid: number,
+  learners: number,
+  work: () => Promise<void>,
+) {
+  const engineDaemonPid = Number(
+    readFileSync(join(dirname(loadConfig({}, ROOT).dockerSocket), 'dockerd.pid'), 'utf8'),
+  );
+  const read = async () => ({
+    machine: machineBusySeconds(),
+    sandboxes: await sandboxSeconds(provider, LAB),
+    bench: benchSeconds(),
+    platform: await platformReading({ runnerPid, engineDaemonPid, provider, lab: LAB }),
+  });
   const t0 = performance.now();
-  const [m0, s0, b0] = [machineBusySeconds(), await sandboxSeconds(provider, LAB), benchSeconds()];
+  const a = await read();
   await work();
-  const [m1, s1, b1] = [machineBusySeconds(), await sandboxSeconds(provider, LAB), benchSeconds()];
+  const b = await read();
   const learnerMinutes = (learners * (performance.now() - t0)) / 60_000;
   return {
-    platform: (m1 - m0 - (s1 - s0) - (b1 - b0)) / learnerMinutes,
-    learner: (s1 - s0) / learnerMinutes,
+    platform: platformDelta(a.platform, b.platform) / learnerMinutes,
+    machineLess:
+      (b.machine - a.machine - (b.sandboxes - a.sandboxes) - (b.bench - a.bench)) / learnerMinutes,
+    learner: (b.sandboxes - a.sandboxes) / learnerMinutes,
   } satisfies Window;
 }
 
@@ -85,16 +114,16 @@ async function runMode(
     await sleep(3000);
     const echoes: number[] = [];
     const checks: number[] = [];
-    const busy = await measure(provider, learners.length, async () => {
+    const busy = await measure(provider, runner.pid!, learners.length, async () => {
       await Promise.all(learners.map((l) => act(l, o.seconds, echoes, checks)));
     });
     await sleep(3000);
-    const idle = await measure(provider, learners.length, async () => {
+    const idle = await measure(provider, runner.pid!, learners.length, async () => {
       await sleep(o.seconds * 1000);
     });
     const result = { busy, idle, green: distribution(greens), check: distribution(checks) };
     o.log(
-      `  ${mode}: platform ${busy.platform.toFixed(2)} CPU-s per busy learner-minute, ${idle.platform.toFixed(2)} idle; learner's own ${busy.learner.toFixed(2)} / ${idle.learner.toFixed(2)}; command → green ${fmtDist(result.green)}; check ${fmtDist(result.check)}`,
+      `  ${mode}: platform ${busy.platform.toFixed(2)} CPU-s per busy learner-minute, ${idle.platform.toFixed(2)} idle (machine less the sandboxes: ${busy.machineLess.toFixed(2)} / ${idle.machineLess.toFixed(2)}); learner's own ${busy.learner.toFixed(2)} / ${idle.learner.toFixed(2)}; command → green ${fmtDist(result.green)}; check ${fmtDist(result.check)}`,
     );
     return result;
   } finally {
@@ -112,7 +141,7 @@ export async function checkCostBench(o: {
   const n = `${o.learners} learners, ${o.seconds} s`;
   const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
   const cpu = (w: Window) =>
-    `${w.platform.toFixed(2)} CPU-s (learner's own ${w.learner.toFixed(2)})`;
+    `${w.platform.toFixed(2)} CPU-s (machine less the sandboxes ${w.machineLess.toFixed(2)}; learner's own ${w.learner.toFixed(2)})`;
   return [
     {
       figure: `Platform CPU per busy learner-minute (${n}: a key a second, \`docker run\` every 10 s, Check every 5 s)`,
