@@ -26,6 +26,12 @@ async function atPrompt(page: Page, lab: string): Promise<boolean> {
   return /learner@[\w.-]+:[^\s#]*#$/.test(last) || last === '>';
 }
 
+const screen = (page: Page, lab: string) =>
+  page
+    .locator(`[data-lab="${lab}"] .xterm-rows > div`)
+    .allInnerTexts()
+    .then((rows) => rows.join('\n'));
+
 /**
  * Types each line once the shell is back at its prompt, as a learner would: typed-ahead text
  * could otherwise be read by a command that reads stdin (e.g. `docker compose exec`).
@@ -34,10 +40,13 @@ async function typeLines(page: Page, lab: string, text: string) {
   await page.locator(`[data-lab="${lab}"] [data-testid="lab-terminal"]`).click();
   for (const line of text.replace(/\n$/, '').split('\n')) {
     await expect.poll(() => atPrompt(page, lab), { timeout: 180_000 }).toBe(true);
+    const before = await screen(page, lab);
     // keyboard.type, not insertText: xterm.js only sees key events.
     if (line !== '') await page.keyboard.type(line);
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(100);
+    // Until the shell has echoed this line (or, for an empty one, moved on), the prompt on
+    // screen is the old one: the next line waits for a change.
+    await expect.poll(() => screen(page, lab), { timeout: 30_000 }).not.toBe(before);
   }
 }
 
