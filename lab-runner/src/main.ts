@@ -22,6 +22,9 @@ import { openDatabase } from './progress/database.ts';
 import { PoolStore } from './progress/pool-store.ts';
 import { ProgressStore } from './progress/progress-store.ts';
 import { sweepRecordings } from './progress/recording-retention.ts';
+import { AnswerThrottle } from './questions/answer-throttle.ts';
+import { type CourseQuestions, loadCourseQuestions } from './questions/course-questions.ts';
+import { QuestionStore } from './questions/question-store.ts';
 import { createSandboxProvider } from './sandbox/factory.ts';
 import { Admission } from './sessions/admission.ts';
 import { IdleCuller } from './sessions/idle-culler.ts';
@@ -136,6 +139,16 @@ export async function startPlatform(
   } catch (err) {
     logger.error('the course content could not be read; classes will list no labs', err);
   }
+  // Questions come from the lessons' front matter, checked with the site build's schema; a
+  // broken one is reported by file and field, and no question can be answered until it is fixed.
+  let questions: CourseQuestions = new Map();
+  try {
+    questions = loadCourseQuestions(config.contentDir);
+  } catch (err) {
+    process.stderr.write(`the course's questions were not loaded:\n${(err as Error).message}\n`);
+  }
+  logger.info('questions loaded', { questions: questions.size });
+  const questionDeps = { questions: () => questions, answers: new QuestionStore(db) };
   const instructorApi = {
     instructors: new InstructorStore(db),
     classes,
@@ -145,6 +158,7 @@ export async function startPlatform(
     bus,
     logger,
     outline: () => outline,
+    questions: questionDeps,
     stuckPolicy: {
       noProgressMs: config.stuckAfterMinutes * 60_000,
       failures: config.stuckFailures,
@@ -158,6 +172,7 @@ export async function startPlatform(
   const { server, previewServer, shutdown } = createPlatformServer({
     classes,
     instructorApi,
+    questionsApi: { ...questionDeps, identity, throttle: new AnswerThrottle(), bus },
     labs,
     sessions,
     provider,

@@ -9,7 +9,9 @@ declare module 'virtual:slipway/labs' {
 }
 
 declare module 'virtual:slipway/course' {
-  import type { CourseModule } from './build/course.ts';
-  /** The course's modules and lessons, in order. */
-  export const modules: CourseModule[];
+  import type { CourseModule, Lesson } from './build/course.ts';
+  /** The course's modules and lessons, in order (without the questions: their answers stay out). */
+  export const modules: Array<
+    Omit<CourseModule, 'lessons'> & { lessons: Array<Omit<Lesson, 'questions'>> }
+  >;
 }

@@ -134,6 +134,16 @@ export const catalogue = {
     (p) => `The request is not valid: ${p.detail}.`,
     'Check the form and try again.',
   ),
+  QUESTION_NOT_FOUND: learner(
+    404,
+    (p) => `There is no question "${p.questionId}" in this course.`,
+    'Reload the page: the lesson may have changed since you opened it.',
+  ),
+  TOO_MANY_ANSWERS: learner(
+    429,
+    (p) => `That is a lot of answers in a short time. Try again in ${p.wait} s.`,
+    'Read the explanation, think it over, then answer again.',
+  ),
   CLASS_NOT_FOUND: learner(
     404,
     () => 'There is no such class.',

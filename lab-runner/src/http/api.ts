@@ -4,6 +4,7 @@ import { slipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
 import type { Lab, LoadedLabs } from '../labs/load-labs.ts';
 import type { ProgressStore } from '../progress/progress-store.ts';
+import { handleQuestionsApi, type QuestionsApiDeps } from '../questions/questions-api.ts';
 import type { SandboxProvider } from '../sandbox/provider.ts';
 import { ownedSandboxes } from '../sessions/owned-sandboxes.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
@@ -18,6 +19,7 @@ export interface ApiDeps {
   store: ProgressStore;
   classes: ClassStore;
   instructorApi: InstructorApiDeps;
+  questionsApi: QuestionsApiDeps;
   sessions: SessionManager;
   provider: SandboxProvider;
   identity: Identity;
@@ -106,6 +108,7 @@ export async function handleApi(
     if (await handleInstructorApi(req, res, url.pathname, deps.instructorApi)) return true;
     if (await handleJoinApi(req, res, url.pathname, { ...deps, bus: deps.instructorApi.bus }))
       return true;
+    if (await handleQuestionsApi(req, res, url.pathname, deps.questionsApi)) return true;
     if (url.pathname === '/api/learner') {
       if (req.method !== 'POST')
         throw slipwayError('METHOD_NOT_ALLOWED', { method: req.method ?? '?' });

@@ -3,6 +3,7 @@ import { labsFor } from '../classes/class-labs.ts';
 import type { ClassInfo } from '../classes/class-store.ts';
 import { completionCounts } from '../classes/roster.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { questionCounts } from '../questions/class-questions.ts';
 import { type ClassViewDeps, classView, learnerRow } from './class-view.ts';
 
 /**
@@ -42,9 +43,10 @@ export function streamClass(
     if (!inClass.has(e.learnerId)) return;
     const labs = labsFor(c.modules, deps.outline());
     const member = view.rows.find((r) => r.learnerId === e.learnerId)!;
-    const row = learnerRow(deps, labs, member);
+    const row = learnerRow(deps, labs, member, Date.now(), view.questions);
     view = { ...view, rows: view.rows.map((r) => (r.learnerId === row.learnerId ? row : r)) };
     view.counts = completionCounts(view.rows, view.labs);
+    view.questionCounts = questionCounts(view.rows, view.questions);
     send('row', { row, counts: view.counts, event: e });
   });
   const refresh = setInterval(refreshNow, 10_000);

@@ -3,6 +3,14 @@ import type { ClassInfo, ClassStore } from '../classes/class-store.ts';
 import { completionCounts, type LabOutline, type RosterRow, rosterRow } from '../classes/roster.ts';
 import type { StuckPolicy } from '../classes/stuck.ts';
 import type { ActivityStore } from '../progress/activity-store.ts';
+import {
+  type ClassQuestionsDeps,
+  type LearnerQuestions,
+  learnerQuestions,
+  questionCounts,
+  questionCsvColumns,
+} from '../questions/class-questions.ts';
+import { type QuestionOutline, questionsFor } from '../questions/course-questions.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 
 export interface ClassViewDeps {
@@ -11,13 +19,20 @@ export interface ClassViewDeps {
   sessions: SessionManager;
   outline: () => readonly ModuleOutline[];
   stuckPolicy: StuckPolicy;
+  questions: ClassQuestionsDeps;
 }
+
+/** A roster row and the learner's questions (questions/class-questions.ts). */
+export type ClassRow = RosterRow & { questions: LearnerQuestions };
 
 export interface ClassView {
   class: Pick<ClassInfo, 'id' | 'name' | 'joinCode' | 'modules' | 'createdAt'>;
   labs: LabOutline[];
-  rows: RosterRow[];
+  rows: ClassRow[];
   counts: Record<string, Record<string, number>>;
+  questions: QuestionOutline[];
+  /** Question id -> how many members answered it correctly. */
+  questionCounts: Record<string, number>;
 }
 
 function sandboxState(deps: ClassViewDeps, learnerId: string) {
@@ -29,21 +44,30 @@ export function learnerRow(
   labs: readonly LabOutline[],
   m: { learnerId: string; displayName: string; joinedAt: string },
   now = Date.now(),
-): RosterRow {
-  return rosterRow(
-    m,
-    labs,
-    deps.activity.activity(m.learnerId),
-    sandboxState(deps, m.learnerId),
-    now,
-    deps.stuckPolicy,
-  );
+  questions: readonly QuestionOutline[] = [],
+): ClassRow {
+  return {
+    ...rosterRow(
+      m,
+      labs,
+      deps.activity.activity(m.learnerId),
+      sandboxState(deps, m.learnerId),
+      now,
+      deps.stuckPolicy,
+    ),
+    questions: learnerQuestions(questions, deps.questions.answers.states(m.learnerId)),
+  };
 }
+
+/** The questions of the modules a class covers. */
+export const classQuestions = (deps: ClassViewDeps, c: Pick<ClassInfo, 'modules'>) =>
+  questionsFor(c.modules, deps.questions.questions());
 
 /** The whole class view: who is where, task by task, and where the class stalls. */
 export function classView(deps: ClassViewDeps, c: ClassInfo, now = Date.now()): ClassView {
   const labs = labsFor(c.modules, deps.outline());
-  const rows = deps.classes.members(c.id).map((m) => learnerRow(deps, labs, m, now));
+  const questions = classQuestions(deps, c);
+  const rows = deps.classes.members(c.id).map((m) => learnerRow(deps, labs, m, now, questions));
   return {
     class: {
       id: c.id,
@@ -55,6 +79,8 @@ export function classView(deps: ClassViewDeps, c: ClassInfo, now = Date.now()): 
     labs,
     rows,
     counts: completionCounts(rows, labs),
+    questions,
+    questionCounts: questionCounts(rows, questions),
   };
 }
 
@@ -63,19 +89,31 @@ const csvCell = (v: string) =>
     ? `"${v.replaceAll('"', '""').replace(/^([=+\-@])/, "'$1")}"`
     : v;
 
-/** One line per learner, one column per task holding the completion time (empty if not done). */
+/**
+ * One line per learner, one column per task holding the completion time (empty if not done),
+ * then the questions the same way.
+ */
 export function classCsv(view: ClassView): string {
   const taskCols = view.labs.flatMap((l) => l.tasks.map((t) => ({ lab: l.id, task: t.id })));
+  const questionCols = questionCsvColumns(view.questions);
   const header = [
     'learner',
     'learner_id',
     'joined_at',
     'tasks_done',
     ...taskCols.map((c) => `${c.lab}/${c.task}`),
+    ...questionCols.header,
   ];
   const lines = view.rows.map((r) => {
     const cells = taskCols.map((c) => r.cells[c.lab]?.[c.task]?.completedAt ?? '');
-    return [r.displayName, r.learnerId, r.joinedAt, String(cells.filter(Boolean).length), ...cells];
+    return [
+      r.displayName,
+      r.learnerId,
+      r.joinedAt,
+      String(cells.filter(Boolean).length),
+      ...cells,
+      ...questionCols.cells(r.questions),
+    ];
   });
   return `${[header, ...lines].map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

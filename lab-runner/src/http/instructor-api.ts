@@ -14,8 +14,15 @@ import type { Logger } from '../errors/log.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ProgressStore } from '../progress/progress-store.ts';
 import { createClassBodySchema, loginBodySchema } from '../protocol/index.ts';
+import { learnerAnswers } from '../questions/class-questions.ts';
 import { streamClass } from './class-stream.ts';
-import { type ClassViewDeps, classCsv, classView, learnerRow } from './class-view.ts';
+import {
+  type ClassViewDeps,
+  classCsv,
+  classQuestions,
+  classView,
+  learnerRow,
+} from './class-view.ts';
 import {
   INSTRUCTOR_SESSION_MS,
   instructorOf,
@@ -118,9 +125,11 @@ export async function handleInstructorApi(
     return true;
   }
   const labs = labsFor(c.modules, deps.outline());
+  const questions = classQuestions(deps, c);
   sendJson(res, 200, {
     member,
-    row: learnerRow(deps, labs, member),
+    row: learnerRow(deps, labs, member, Date.now(), questions),
+    questions: learnerAnswers(questions, deps.questions.answers.attempts(learnerId)),
     // Labs where the learner has a terminal now: the ones a shadow can attach to.
     terminals: labs
       .filter((l) => deps.sessions.find(learnerId, l.id)?.sandboxStatus.kind === 'ready')

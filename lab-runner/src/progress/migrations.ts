@@ -153,4 +153,29 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'answers to check-your-understanding questions',
+    sql: `
+      -- Question ids are unique in the course (the content reader checks it).
+      CREATE TABLE question_attempts (
+        id INTEGER PRIMARY KEY,
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        question_id TEXT NOT NULL,
+        -- The picked option's index for a choice question, NULL for a typed answer.
+        choice INTEGER,
+        answer TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        at TEXT NOT NULL
+      );
+      CREATE INDEX question_attempts_by_learner ON question_attempts (learner_id, question_id, id);
+      -- Like task_completions: the first right answer, kept whatever comes after it.
+      CREATE TABLE question_completions (
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        question_id TEXT NOT NULL,
+        correct_at TEXT NOT NULL,
+        PRIMARY KEY (learner_id, question_id)
+      );
+    `,
+  },
 ];

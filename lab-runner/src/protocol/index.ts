@@ -5,3 +5,4 @@ export * from './lab-manifest.ts';
 export * from './lesson.ts';
 export * from './messages.ts';
 export * from './progress-events.ts';
+export * from './questions.ts';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { labManifestSchema } from './lab-manifest.ts';
 import { moduleSchema } from './lesson.ts';
 import { clientMessageSchema, serverMessageSchema } from './messages.ts';
+import { questionListSchema } from './questions.ts';
 
 /** JSON Schemas for editors (lab.yaml, module.yaml) and for writers of other clients. */
 export function jsonSchemas(): Record<string, unknown> {
@@ -14,6 +15,10 @@ export function jsonSchemas(): Record<string, unknown> {
     'module.schema.json': input(
       moduleSchema,
       'Slipway course module (content/<NN-module>/module.yaml)',
+    ),
+    'questions.schema.json': input(
+      questionListSchema,
+      "Slipway lesson questions (the `questions:` list in a lesson's front matter)",
     ),
     'client-message.schema.json': input(
       clientMessageSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { slug } from './lab-manifest.ts';
+import { questionListSchema } from './questions.ts';
 
 /**
  * Front matter Slipway adds to a lesson, on top of Starlight's own (title, description, ...).
@@ -8,6 +9,8 @@ import { slug } from './lab-manifest.ts';
 export const lessonFrontmatterExtension = z.object({
   /** The lab this lesson embeds, if any; the build fails if it does not exist. */
   lab: slug.optional(),
+  /** Check-your-understanding questions, shown where the lesson puts `<Question id />`. */
+  questions: questionListSchema.optional(),
 });
 
 export const moduleSchema = z.strictObject({

@@ -32,6 +32,13 @@ export const activityEventSchema = z.discriminatedUnion('kind', [
     startedAt: z.iso.datetime(),
   }),
   z.strictObject({
+    kind: z.literal('question-answered'),
+    learnerId: z.string().min(1),
+    questionId: slug,
+    correct: z.boolean(),
+    at: z.iso.datetime(),
+  }),
+  z.strictObject({
     kind: z.literal('joined'),
     learnerId: z.string().min(1),
     classId: z.string().min(1),

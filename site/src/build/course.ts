@@ -7,6 +7,7 @@ import {
   type InputProblem,
   lessonFrontmatterExtension,
   moduleSchema,
+  type Question,
 } from '../../../lab-runner/src/protocol/index.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface Lesson {
   hidden: boolean;
   /** The lab this lesson embeds (front matter `lab:`). */
   lab: string | undefined;
+  /** Check-your-understanding questions (front matter `questions:`), graded by the runner. */
+  questions: Question[];
 }
 
 export interface CourseModule {
@@ -116,7 +119,10 @@ function readLesson(
   const title = typeof data.title === 'string' ? data.title.trim() : '';
   if (fmProblems.length === 0 && title === '')
     issues.push({ field: 'title', expected: 'is required (a string)' });
-  const extension = friendlyParse(lessonFrontmatterExtension, { lab: data.lab });
+  const extension = friendlyParse(lessonFrontmatterExtension, {
+    lab: data.lab,
+    questions: data.questions,
+  });
   if (!extension.ok) issues.push(...extension.problems);
   const sidebar =
     typeof data.sidebar === 'object' && data.sidebar !== null
@@ -132,6 +138,7 @@ function readLesson(
     label: typeof sidebar.label === 'string' && sidebar.label !== '' ? sidebar.label : title,
     hidden: sidebar.hidden === true,
     lab: extension.ok ? extension.value.lab : undefined,
+    questions: extension.ok ? (extension.value.questions ?? []) : [],
   };
 }
 
@@ -240,8 +247,26 @@ export function readCourse(contentDir: string, root = process.cwd()): Course {
     seenSlug.set(mod.slug, dir);
     modules.push(mod);
   }
+  problems.push(...questionIdClashes(modules));
   if (problems.length > 0) throw new CourseError(problems);
   return { modules };
+}
+
+/** The runner keys answers by question id alone, so an id may appear once in the course. */
+function questionIdClashes(modules: readonly CourseModule[]): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const lesson of modules.flatMap((m) => m.lessons)) {
+    lesson.questions.forEach((q, i) => {
+      const first = seen.get(q.id);
+      if (first)
+        problems.push(
+          `${lesson.file}: questions[${i}].id: "${q.id}" is already a question in ${first}; give each question its own id`,
+        );
+      else seen.set(q.id, lesson.file);
+    });
+  }
+  return problems;
 }
 
 /** Every lesson, in course order. */

@@ -107,7 +107,12 @@ export function slipway(options: SlipwayOptions): AstroIntegration {
           }),
         );
 
-        const courseSource = `export const modules = ${JSON.stringify(options.course.modules)};\n`;
+        // Questions stay out: their answers are for the runner, never for a page's scripts.
+        const modules = options.course.modules.map((m) => ({
+          ...m,
+          lessons: m.lessons.map(({ questions: _answers, ...l }) => l),
+        }));
+        const courseSource = `export const modules = ${JSON.stringify(modules)};\n`;
         updateConfig({
           vite: {
             plugins: [

@@ -5,6 +5,12 @@ import { type Course, readFrontMatter } from './course.ts';
 import { importsComponent, type JsxElement, stringAttribute } from './jsx-attributes.ts';
 import { checkLabReference, type LabCatalog } from './labs.ts';
 import {
+  QUESTION_COMPONENT,
+  QUESTION_IMPORT,
+  questionIdOf,
+  questionPlacementProblems,
+} from './question-placement.ts';
+import {
   isRunMeta,
   looksLikeRunWithoutLanguage,
   RUN_OUTSIDE_CONTENT,
@@ -109,6 +115,8 @@ export function lessonChecks(options: LessonCheckOptions) {
     const runBlocks: string[] = [];
     let importsLab = false;
     let importsTaskLink = false;
+    const questions: { id: string; where: string }[] = [];
+    let importsQuestion = false;
     let loaded: LabCatalog | undefined;
     const catalog = () => {
       loaded ??= options.catalog();
@@ -127,6 +135,10 @@ export function lessonChecks(options: LessonCheckOptions) {
         }
       } else if (node.name === TASK_LINK_COMPONENT) {
         taskLinks.push({ node, where: at(file, node) });
+      } else if (node.name === QUESTION_COMPONENT) {
+        const found = questionIdOf(node);
+        if ('problem' in found) problems.push(`${at(file, node)}: ${found.problem}`);
+        else questions.push({ id: found.id, where: at(file, node) });
       }
     };
 
@@ -137,6 +149,8 @@ export function lessonChecks(options: LessonCheckOptions) {
         if (importsComponent(node.value, LAB_COMPONENT, LAB_IMPORT)) importsLab = true;
         if (importsComponent(node.value, TASK_LINK_COMPONENT, TASK_LINK_IMPORT))
           importsTaskLink = true;
+        if (importsComponent(node.value, QUESTION_COMPONENT, QUESTION_IMPORT))
+          importsQuestion = true;
       },
       mdxJsxFlowElement: visit,
       mdxJsxTextElement: visit,
@@ -161,7 +175,16 @@ export function lessonChecks(options: LessonCheckOptions) {
             `${file}: uses <Lab /> without importing it; add this line after the front matter: import Lab from '${LAB_IMPORT}';`,
           );
         }
-        const declared = frontMatterOf(data, source).lab;
+        const frontMatter = frontMatterOf(data, source);
+        const declaredQuestions = Array.isArray(frontMatter.questions)
+          ? frontMatter.questions.flatMap((q: { id?: unknown }) =>
+              typeof q?.id === 'string' ? [q.id] : [],
+            )
+          : [];
+        problems.push(
+          ...questionPlacementProblems(file, declaredQuestions, questions, importsQuestion),
+        );
+        const declared = frontMatter.lab;
         problems.push(
           ...frontMatterLabProblems(
             file,

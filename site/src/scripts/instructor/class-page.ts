@@ -30,6 +30,7 @@ import {
   tasksDone,
   timeOnTask,
 } from './live-view.ts';
+import { questionsCell, renderClassQuestions } from './questions-view.ts';
 import type { ClassView, LabOutline, RosterRow } from './types.ts';
 
 const ACTIVE_MS = 5 * 60_000;
@@ -54,6 +55,7 @@ const chart = required('[data-testid="task-chart"]', root);
 const chartNote = required('[data-chart-note]', root);
 const sortSelect = required<HTMLSelectElement>('[data-testid="roster-sort"]', root);
 const tooltip = required('[data-tooltip]', root);
+const questionList = required('[data-testid="class-questions"]', root);
 const stat = (name: string) => required(`[data-stat="${name}"]`, root);
 
 const classId = new URLSearchParams(location.search).get('id') ?? '';
@@ -78,6 +80,7 @@ interface RowEls {
   help: HTMLElement;
   last: HTMLElement;
   sandbox: HTMLElement;
+  questions: HTMLElement;
   row: RosterRow | undefined;
 }
 const rowEls = new Map<string, RowEls>();
@@ -159,6 +162,7 @@ function renderHead(labs: readonly LabOutline[]): void {
           lab.title,
         ),
       ),
+      stickyHead('Questions right'),
       stickyHead('Now on', 'sw-col-now'),
       stickyHead('Time on task'),
       stickyHead('Checks on it'),
@@ -218,6 +222,10 @@ function createRow(labs: readonly LabOutline[], learnerId: string): RowEls {
   const help = h('td', { class: 'sw-num' });
   const last = h('td', { class: 'sw-last' });
   const sandbox = h('span', { class: 'sw-badge' });
+  const questions = h('td', {
+    class: 'sw-num sw-questions-cell',
+    'data-testid': `questions-${learnerId}`,
+  });
   const tr = h(
     'tr',
     { 'data-testid': `row-${learnerId}`, 'data-learner': learnerId, 'data-stuck': 'false' },
@@ -237,6 +245,7 @@ function createRow(labs: readonly LabOutline[], learnerId: string): RowEls {
       ),
     ),
     ...cellTds,
+    questions,
     h('td', { class: 'sw-now' }, nowLab, nowTask, stuck),
     time,
     attempts,
@@ -258,6 +267,7 @@ function createRow(labs: readonly LabOutline[], learnerId: string): RowEls {
     help,
     last,
     sandbox,
+    questions,
     row: undefined,
   };
 }
@@ -308,6 +318,7 @@ function updateRow(els: RowEls, row: RosterRow, labs: readonly LabOutline[], fla
   setAttr(els.sandbox, 'data-state', row.sandbox);
   els.sandbox.title = row.sandbox === 'none' ? 'No sandbox running' : '';
   els.last.title = row.lastActivity ? dateTime(row.lastActivity) : '';
+  setText(els.questions, questionsCell(row));
   // Flash the row only for progress (a task changed state, help needed or not), not for
   // every background check.
   if (flash && (cellChanged || !!els.row?.stuck !== !!row.stuck)) {
@@ -454,6 +465,7 @@ function render(changed?: string): void {
   renderMatrix(view, changed);
   renderChart(view);
   renderStats(view);
+  renderClassQuestions(questionList, view);
 }
 
 // ---------------------------------------------------------------- tooltip

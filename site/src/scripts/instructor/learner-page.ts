@@ -17,6 +17,7 @@ import {
   timeOfDay,
 } from './format.ts';
 import { cellInfo, currentText, sinceLastActivity, tasksDone, timeOnTask } from './live-view.ts';
+import { renderLearnerQuestions } from './questions-view.ts';
 import { lastSize, parseCast } from './replay/asciicast.ts';
 import { ReplayPlayer } from './replay/player.ts';
 import { probeShadow, Shadow, type ShadowState } from './shadow.ts';
@@ -48,6 +49,7 @@ const stuckBox = required('[data-testid="learner-stuck"]', root);
 const sum = (name: string) => required(`[data-sum="${name}"]`, root);
 const taskLabs = required('[data-testid="learner-tasks"]', root);
 const timelineList = required('[data-testid="timeline"]', root);
+const questionsBox = required('[data-testid="learner-questions"]', root);
 const timelineEmpty = required('[data-timeline-empty]', root);
 const replayRoot = required('[data-replay]', root);
 const recordingSelect = required<HTMLSelectElement>('[data-testid="replay-recording"]', root);
@@ -187,6 +189,7 @@ function renderTasks(): void {
       ),
     ),
   );
+  renderLearnerQuestions(questionsBox, detail?.questions ?? []);
 }
 
 // ---------------------------------------------------------------- timeline

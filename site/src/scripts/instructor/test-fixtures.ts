@@ -29,6 +29,7 @@ export function row(over: Partial<RosterRow> & { learnerId: string }): RosterRow
     lastActivity: null,
     sandbox: 'none',
     stuck: null,
+    questions: { correct: 0, total: 0, cells: {} },
     ...over,
   };
 }
@@ -45,5 +46,7 @@ export function view(rows: RosterRow[], counts?: ClassView['counts']): ClassView
     labs,
     rows,
     counts: counts ?? { first: { a: 0, b: 0 }, second: { c: 0 } },
+    questions: [],
+    questionCounts: {},
   };
 }

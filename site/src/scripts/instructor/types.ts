@@ -9,11 +9,14 @@ import type {
   CellState,
   LabOutline,
   RosterCell,
-  RosterRow,
 } from '../../../../lab-runner/src/classes/roster.ts';
-import type { ClassView } from '../../../../lab-runner/src/http/class-view.ts';
+import type { ClassRow, ClassView } from '../../../../lab-runner/src/http/class-view.ts';
 import type { TimelineEntry } from '../../../../lab-runner/src/progress/activity-store.ts';
 import type { ActivityEvent } from '../../../../lab-runner/src/protocol/progress-events.ts';
+import type { learnerAnswers } from '../../../../lab-runner/src/questions/class-questions.ts';
+
+/** A row of the class view: the roster row and the learner's questions. */
+type RosterRow = ClassRow;
 
 export type {
   ActivityEvent,
@@ -65,6 +68,8 @@ export interface LearnerDetail {
   row: RosterRow;
   timeline: TimelineEntry[];
   recordings: RecordingRef[];
+  /** Every question of the class, with the learner's answers to it (oldest first). */
+  questions: ReturnType<typeof learnerAnswers>;
 }
 
 /** `GET /api/me`: the classes this browser's learner is in. */
