@@ -16,14 +16,14 @@ const labs = courseLabs().filter((l) => l.id !== 'first-containers'); // has its
  * `#` too (BuildKit prints ` => => #` for an empty log line).
  */
 async function atPrompt(page: Page, lab: string): Promise<boolean> {
-  const rows = await page.locator(`[data-lab="${lab}"] .xterm-rows > div`).allInnerTexts();
-  const last =
-    rows
-      .map((r) => r.replace(/\u00a0/g, ' ').trimEnd())
-      .filter(Boolean)
-      .at(-1) ?? '';
-  // Not anchored at the start: output without a final newline shares the prompt's row.
-  return /learner@[\w.-]+:[^\s#]*#$/.test(last) || last === '>';
+  const rows = (await page.locator(`[data-lab="${lab}"] .xterm-rows > div`).allInnerTexts())
+    .map((r) => r.replace(/\u00a0/g, ' ').trimEnd())
+    .filter(Boolean);
+  const last = rows.at(-1) ?? '';
+  // Not anchored at the start: output without a final newline shares the prompt's row, and
+  // then the prompt may wrap onto the next row (so the last two rows are read as one).
+  const prompt = /learner@[\w.-]+:[^\s#]*#$/;
+  return prompt.test(last) || prompt.test(`${rows.at(-2) ?? ''}${last}`) || last === '>';
 }
 
 const screen = (page: Page, lab: string) =>
