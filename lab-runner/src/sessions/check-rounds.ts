@@ -20,8 +20,11 @@ export interface CheckRoundsDeps extends TaskResultsDeps {
   /** The sandbox to check; undefined while there is no ready one (rounds then do nothing). */
   sandbox(): ReadySandbox | undefined;
   lastActivityAt(): number;
-  /** A check found the sandbox gone. */
-  gone(sessionId: string, detail: string): void;
+  /**
+   * A check found no sandbox to run in; the provider decides whether it is gone (a checker can
+   * vanish before the provider knows why, e.g. with its Swarm node).
+   */
+  lost(sandbox: ReadySandbox): void;
 }
 
 const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 2, click: 3 };
@@ -143,7 +146,7 @@ export class CheckRounds {
       );
     } catch (err) {
       const e = asSlipwayError(err);
-      if (e.code === 'SANDBOX_GONE') this.deps.gone(sandbox.sessionId, 'it was removed');
+      if (e.code === 'SANDBOX_GONE') this.deps.lost(sandbox);
       else logger.error('checks could not run', e, { lab: this.deps.lab.id });
     }
   }

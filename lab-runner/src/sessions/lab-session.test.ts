@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { interpretCheck } from '../checks/check-result.ts';
 import type { CheckRunner, TimedOutcome } from '../checks/check-runner.ts';
+import { slipwayError } from '../errors/catalogue.ts';
 import { silentLogger } from '../errors/log.ts';
 import { EventBus } from '../events/event-bus.ts';
 import type { Lab, LabTask } from '../labs/load-labs.ts';
@@ -25,6 +26,8 @@ class ChecksWithScriptedResults implements Pick<CheckRunner, 'runAll'> {
   /** check script text -> exit code and stdout, as the script would end */
   results = new Map<string, { exitCode: number; stdout: string }>();
   gate: Promise<void> | undefined;
+  /** Every round finds no sandbox to run in (its checker vanished). */
+  noSandbox = false;
   rounds = 0;
   checked: string[] = [];
 
@@ -35,6 +38,7 @@ class ChecksWithScriptedResults implements Pick<CheckRunner, 'runAll'> {
     onOutcome?: (index: number, outcome: TimedOutcome) => void,
   ): Promise<TimedOutcome[]> {
     this.rounds++;
+    if (this.noSandbox) throw slipwayError('SANDBOX_GONE');
     const outcomes = tasks.map((t) => {
       this.checked.push(t.checkScript);
       const r = this.results.get(t.checkScript) ?? { exitCode: 1, stdout: 'not scripted' };
@@ -465,5 +469,27 @@ describe('LabSession', () => {
     provider.execs = [];
     await session.start();
     expect(provider.execs).not.toContainEqual(['bash', '-c', 'one']);
+  });
+
+  it('a check that finds no sandbox asks the provider, and says what it says', async () => {
+    const { checks, session, provider, seen } = setup();
+    const sandbox = await session.start();
+    checks.noSandbox = true;
+    // The provider still sees it running (its checker vanished): the session carries on.
+    await settle(session);
+    expect(session.sandboxStatus.kind).toBe('ready');
+    // The provider knows why it is gone: the learner is told that, not a guess.
+    provider.sandboxes.set(sandbox.id, {
+      ...provider.sandboxes.get(sandbox.id)!,
+      state: 'stopped',
+      exit: { code: -1, oomKilled: false, error: 'its machine (n3) stopped answering' },
+    });
+    await settle(session);
+    await vi.waitFor(() =>
+      expect(seen.filter((m) => m.type === 'error').at(-1)).toMatchObject({
+        code: 'SANDBOX_DIED',
+        message: 'Your sandbox stopped unexpectedly (its machine (n3) stopped answering).',
+      }),
+    );
   });
 });

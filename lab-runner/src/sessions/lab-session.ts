@@ -17,7 +17,7 @@ import type { LabSessionDeps } from './session-deps.ts';
 import { SessionPages } from './session-pages.ts';
 import { previousScreen } from './session-recording.ts';
 import { roundsFor, type SessionHooks, terminalFor } from './session-wiring.ts';
-import { shellFate } from './shell-liveness.ts';
+import { sandboxFate } from './shell-liveness.ts';
 import { statusMessage } from './status-message.ts';
 import { initialTaskStatuses } from './task-board.ts';
 import type { TerminalHub } from './terminal-hub.ts';
@@ -86,7 +86,7 @@ export class LabSession {
         this.log.command(sandbox.sessionId, mark);
       },
       shellEnded: (sandbox) => this.shellEnded(sandbox),
-      gone: (sessionId, detail) => this.sandboxGone(sessionId, detail),
+      checksLost: (sandbox) => void this.checksLost(sandbox),
       broadcast: (msg) => this.broadcast(msg),
     };
     this.terminal = terminalFor(hooks);
@@ -217,10 +217,16 @@ export class LabSession {
 
   /** The shell ended: a dead sandbox ends the session's sandbox, a live one gets a new shell. */
   private async shellEnded(sandbox: ReadySandbox): Promise<'respawn' | 'stop'> {
-    const fate = await shellFate(this.deps.provider, sandbox.id, () => this.closed);
+    const fate = await sandboxFate(this.deps.provider, sandbox.id, () => this.closed);
     if (fate.kind === 'respawn') return 'respawn';
     if (fate.kind === 'gone') this.sandboxGone(sandbox.sessionId, fate.detail);
     return 'stop';
+  }
+
+  /** A check found no sandbox to run in: gone only if the provider says so (never throws). */
+  private async checksLost(sandbox: ReadySandbox): Promise<void> {
+    const fate = await sandboxFate(this.deps.provider, sandbox.id, () => this.closed);
+    if (fate.kind === 'gone') this.sandboxGone(sandbox.sessionId, fate.detail);
   }
 
   /** The runner is stopping: no more timers, shell or writes. The sandbox keeps running. */

@@ -29,7 +29,8 @@ export interface SessionHooks {
   lastActivityAt: () => number;
   command: (sandbox: ReadySandbox, mark: CommandMark) => void;
   shellEnded: (sandbox: ReadySandbox) => Promise<'respawn' | 'stop'>;
-  gone: (sessionId: string, detail: string) => void;
+  /** A check found no sandbox to run in (the provider decides whether it is gone). */
+  checksLost: (sandbox: ReadySandbox) => void;
   broadcast: (msg: ServerMessage) => void;
 }
 
@@ -66,7 +67,7 @@ export function roundsFor(h: SessionHooks, terminal: TerminalHub): CheckRounds {
     tasks: h.tasks,
     sandbox: h.sandbox,
     lastActivityAt: h.lastActivityAt,
-    gone: h.gone,
+    lost: h.checksLost,
     marker: (text) => terminal.marker(text),
     broadcast: h.broadcast,
   });

@@ -1,19 +1,24 @@
 import { asSlipwayError } from '../errors/catalogue.ts';
 import type { SandboxInfo, SandboxProvider } from '../sandbox/provider.ts';
 
-export type ShellFate = { kind: 'respawn' } | { kind: 'gone'; detail: string } | { kind: 'closed' };
+export type SandboxFate =
+  | { kind: 'respawn' }
+  | { kind: 'gone'; detail: string }
+  | { kind: 'closed' };
 
 /**
- * The learner's shell ended: a running sandbox gets a new shell; a dead one is gone, with the
- * reason in the learner's words. While the engine itself restarts (its exec streams all end)
- * it cannot say whether the sandbox lives, so it is asked again for up to `patienceMs`.
+ * The learner's shell ended, or a check found no sandbox to run in: the provider says whether
+ * the sandbox lives. A running one gets a new shell; a dead one is gone, with the reason in the
+ * learner's words, the provider's own first (a Swarm node that stopped answering). While the
+ * engine itself restarts (its exec streams all end) it cannot say whether the sandbox lives,
+ * so it is asked again for up to `patienceMs`.
  */
-export async function shellFate(
+export async function sandboxFate(
   provider: Pick<SandboxProvider, 'inspect'>,
   sandboxId: string,
   closed: () => boolean,
   patienceMs = 120_000,
-): Promise<ShellFate> {
+): Promise<SandboxFate> {
   const until = Date.now() + patienceMs;
   for (let wait = 500; !closed(); wait = Math.min(wait * 2, 5_000)) {
     let info: SandboxInfo | undefined;
@@ -31,7 +36,7 @@ export async function shellFate(
     const detail = info?.exit?.oomKilled
       ? 'it ran out of memory'
       : info
-        ? `it exited with code ${info.exit?.code ?? '?'}`
+        ? (info.exit?.error ?? `it exited with code ${info.exit?.code ?? '?'}`)
         : 'it was removed';
     return { kind: 'gone', detail };
   }
