@@ -5,6 +5,7 @@ import {
   CloseCode,
   clientMessageSchema,
   friendlyParse,
+  INPUT_MESSAGES_PER_SECOND,
   PROTOCOL_VERSION,
   type ServerMessage,
 } from '../protocol/index.ts';
@@ -17,11 +18,16 @@ const OUTPUT_BATCH_MS = 8;
 /** A chunk this large means bulk output (not an echo): batch what follows it. */
 const BULK_OUTPUT_CHARS = 1024;
 /**
- * Messages a page may send: plenty for typing and pasting, not for a flood. Past the rate the
- * socket is paused (TCP holds the rest back), so nothing is dropped. Only a client whose
- * messages pile up even so (thousands already received while paused) is cut off.
+ * Messages a page may send: plenty for typing and pasting (the page gathers fast keystrokes
+ * into one message), not for a flood. Past the rate the socket is paused (TCP holds the rest
+ * back), so nothing is dropped. Only a client whose messages pile up even so (thousands
+ * already received while paused) is cut off.
  */
-const INPUT_RATE = { perSecond: 200, burst: 400, backlogLimit: 20_000 };
+const INPUT_RATE = {
+  perSecond: INPUT_MESSAGES_PER_SECOND,
+  burst: 2 * INPUT_MESSAGES_PER_SECOND,
+  backlogLimit: 20_000,
+};
 /** Messages waiting to be handled: the socket is paused at `pause` and resumed at `resume`. */
 const BACKLOG = { pause: 64, resume: 16 };
 /** Keystrokes the engine has not taken yet, past which a page's messages wait. */

@@ -8,6 +8,12 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Terminal input per message; a paste larger than this is split by the client. */
 export const MAX_INPUT_CHARS = 16 * 1024;
+/**
+ * Messages the runner takes from a page per second, after a burst of twice as many; past that
+ * it stops reading the socket for a while. Pages gather keystrokes that come faster than a
+ * person types into one message, so typing stays well under it.
+ */
+export const INPUT_MESSAGES_PER_SECOND = 200;
 
 export const TERMINAL_LIMITS = { minCols: 2, maxCols: 500, minRows: 1, maxRows: 200 } as const;
 

@@ -1,9 +1,12 @@
+import { FocusMode } from './focus-mode.ts';
+import { InputPacer } from './input-pacer.ts';
 import { ensureLearner, fetchLabInfo, resetLab } from './lab-api.ts';
 import { PreviewPane } from './previews.ts';
 import {
   type ClientMessage,
   CloseCode,
   closeExplanation,
+  INPUT_MESSAGES_PER_SECOND,
   type LearnerError,
   MAX_RECONNECTS,
   PROTOCOL_VERSION,
@@ -25,6 +28,11 @@ const OFFLINE_MESSAGE =
 /** Acknowledge drawn output in steps of this many characters (flow control). */
 const ACK_EVERY = 16 * 1024;
 const OFFLINE_HINT = 'Press Retry in a moment. If it keeps happening, tell your instructor.';
+/**
+ * Keystrokes coming faster than one per this many milliseconds go out together: at most half
+ * the runner's message rate, so typing never meets it, whatever else the page sends.
+ */
+const INPUT_INTERVAL_MS = 2000 / INPUT_MESSAGES_PER_SECOND;
 
 /** Phases in which the sandbox is on its way: a Run click waits instead of starting it. */
 const STARTING: readonly Phase[] = [
@@ -48,6 +56,7 @@ export class LabController {
   private readonly tasks: TaskList;
   private readonly previews: PreviewPane;
   private readonly typist: Typist;
+  private readonly input: InputPacer;
   /** Hints and solutions opened, and whether the runner has been told (once per task). */
   private readonly reveals = new Map<string, boolean>();
 
@@ -77,8 +86,18 @@ export class LabController {
     this.view = new LabView(root);
     this.tasks = new TaskList(root, this.labId, (kind, taskId) => this.reveal(kind, taskId));
     this.previews = new PreviewPane(root, this.labId);
+    this.input = new InputPacer({
+      send: (data) => {
+        for (const msg of splitInput(data)) this.send(msg);
+      },
+      intervalMs: INPUT_INTERVAL_MS,
+    });
     this.typist = new Typist({
-      send: (data) => splitInput(data).every((msg) => this.send(msg)),
+      send: (data) => {
+        if (this.ws?.readyState !== WebSocket.OPEN) return false;
+        this.input.push(data);
+        return true;
+      },
       onTyping: () => {
         const t = this.terminal;
         if (t && document.activeElement !== t.term.textarea) t.term.focus();
@@ -100,6 +119,7 @@ export class LabController {
       if (this.terminal) this.focusTerminal(this.terminal);
     });
     this.view.reset.addEventListener('click', () => void this.reset());
+    new FocusMode(root, this.view.focus, (on) => this.focusChanged(on));
     root.dataset.js = 'on';
     void this.load();
   }
@@ -190,9 +210,7 @@ export class LabController {
     if (this.terminal) return this.terminal;
     this.terminalLoading ??= import('./terminal.ts').then(({ createTerminal }) => {
       const t = createTerminal(this.view.terminal);
-      t.term.onData((data) => {
-        for (const msg of splitInput(data)) this.send(msg);
-      });
+      t.term.onData((data) => this.input.push(data));
       t.term.onResize(({ cols, rows }) => {
         this.send({ v: PROTOCOL_VERSION, type: 'resize', cols, rows });
       });
@@ -491,6 +509,7 @@ export class LabController {
   private closeSocket(): void {
     const ws = this.ws;
     this.ws = undefined;
+    this.input.clear();
     this.generation += 1; // Its close event is ours, not the runner's.
     if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING))
       ws.close(CloseCode.normal, 'closed by the page');
@@ -500,6 +519,14 @@ export class LabController {
   private cancelReconnect(): void {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+  }
+
+  /** Focus mode came or went: the terminal takes its new size (the runner is told). */
+  private focusChanged(on: boolean): void {
+    const t = this.terminal;
+    if (!t) return;
+    t.fit();
+    if (on && this.phase === 'ready') t.term.focus();
   }
 
   private focusTerminal(t: LabTerminal): void {

@@ -5,6 +5,7 @@
 
 import {
   CloseCode,
+  INPUT_MESSAGES_PER_SECOND,
   MAX_FRAME_BYTES,
   MAX_INPUT_CHARS,
   PROTOCOL_VERSION,
@@ -17,7 +18,7 @@ import type {
 } from '../../../../lab-runner/src/protocol/messages.ts';
 
 export type { ClientMessage, SandboxPhase, ServerMessage, TaskStatus };
-export { CloseCode, MAX_FRAME_BYTES, MAX_INPUT_CHARS, PROTOCOL_VERSION };
+export { CloseCode, INPUT_MESSAGES_PER_SECOND, MAX_FRAME_BYTES, MAX_INPUT_CHARS, PROTOCOL_VERSION };
 
 /** `GET /api/labs/<id>`. */
 export interface LabInfo {

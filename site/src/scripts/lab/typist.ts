@@ -1,7 +1,9 @@
 /**
  * Types commands into the lab terminal for Run buttons, one line at a time, each followed by
  * Enter. It waits for the shell before each line (a prompt at the end of the output, or a quiet
- * terminal), so commands and their output do not interleave with typed-ahead text.
+ * terminal), so commands and their output do not interleave with typed-ahead text. When the
+ * shell answers a line with its continuation prompt (a here-document or a quote is open), the
+ * next line goes at once: only the shell reads it, so there is nothing to wait for.
  */
 
 export interface TypistOptions {
@@ -38,12 +40,26 @@ export function endsWithPrompt(output: string): boolean {
   return /[$#>] $/.test(output.replace(ESCAPES, ''));
 }
 
+/**
+ * Whether the output since a line was typed is its echo followed by bash's continuation prompt
+ * (`> ` at the start of a line) and nothing else: the shell is reading the next line itself,
+ * and no command has run that could take typed text as its input.
+ */
+export function continuesLine(outputSinceLine: string): boolean {
+  return /^[^\n]*\n> $/.test(outputSinceLine.replace(ESCAPES, ''));
+}
+
+/** Output kept to recognise a prompt. */
+const TAIL_CHARS = 400;
+
 export class Typist {
   private readonly opts: Required<Omit<TypistOptions, 'onTyping'>> &
     Pick<TypistOptions, 'onTyping'>;
   private readonly jobs: Job[] = [];
   private ready = false;
   private tail = '';
+  /** Whether `tail` holds all the output since the last line typed, and nothing before it. */
+  private sinceLine = false;
   private lastOutputAt = Number.NEGATIVE_INFINITY;
   private sentAt = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -83,6 +99,7 @@ export class Typist {
     this.ready = ready;
     if (ready && fresh) {
       this.tail = '';
+      this.sinceLine = false;
       this.sentAt = this.opts.now();
     }
     if (ready) this.schedule(0);
@@ -91,9 +108,12 @@ export class Typist {
 
   /** Feed every chunk of terminal output here. */
   output(data: string): void {
-    this.tail = (this.tail + data).slice(-400);
+    const all = this.tail + data;
+    if (all.length > TAIL_CHARS) this.sinceLine = false;
+    this.tail = all.slice(-TAIL_CHARS);
     this.lastOutputAt = this.opts.now();
-    if (this.busy && this.ready) this.schedule(this.opts.promptSettleMs);
+    // step() works out how much longer to wait.
+    if (this.busy && this.ready) this.schedule(0);
   }
 
   /** Drops everything queued (the socket closed, the lab was reset). */
@@ -110,6 +130,7 @@ export class Typist {
 
   /** How long to wait until the shell is ready for the next line; 0 when it is. */
   private waitLeft(): number {
+    if (this.sinceLine && continuesLine(this.tail)) return 0;
     const now = this.opts.now();
     const quietFor = now - Math.max(this.lastOutputAt, this.sentAt);
     if (endsWithPrompt(this.tail) && quietFor >= this.opts.promptSettleMs) return 0;
@@ -143,6 +164,7 @@ export class Typist {
       job.onStart?.();
     }
     this.tail = '';
+    this.sinceLine = true;
     this.sentAt = this.opts.now();
     if (job.lines.length === 0) {
       this.jobs.shift();

@@ -27,6 +27,7 @@ export class LabView {
   readonly retry: HTMLButtonElement;
   readonly check: HTMLButtonElement;
   readonly reset: HTMLButtonElement;
+  readonly focus: HTMLButtonElement;
   readonly screen: HTMLElement;
   readonly terminal: HTMLElement;
   readonly keep: HTMLButtonElement;
@@ -47,6 +48,7 @@ export class LabView {
     this.retry = required(root, '[data-testid="lab-retry"]');
     this.check = required(root, '[data-testid="lab-check"]');
     this.reset = required(root, '[data-testid="lab-reset"]');
+    this.focus = required(root, '[data-testid="lab-focus"]');
     this.screen = required(root, '[data-lab-screen]');
     this.terminal = required(root, '[data-testid="lab-terminal"]');
     this.idleEl = required(root, '[data-testid="lab-idle"]');
