@@ -29,6 +29,7 @@ import { silentLogger } from '../lab-runner/src/errors/log.ts';
 import { startPlatform } from '../lab-runner/src/main.ts';
 import { createSandboxProvider } from '../lab-runner/src/sandbox/factory.ts';
 import type { BenchRow } from './lib.ts';
+import { type TypingMarks, typingMarks } from './typing.ts';
 
 const LAB = 'first-containers';
 const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 3);
@@ -51,23 +52,31 @@ function astroBuild(cwd: string, root: string, ...flags: string[]): void {
   if (r.status !== 0) throw new Error(`astro build in ${cwd} failed:\n${r.stdout}${r.stderr}`);
 }
 
-/** The lab's lesson and the first lesson of its module without a lab (URL, and its source). */
+/**
+ * The lab's lesson and the first lesson, in course order, that uses no component (URL, and its
+ * source: the baseline site renders it with plain Starlight).
+ */
 function pickLessons(root: string) {
   const content = join(root, 'content');
   const strip = (s: string) => s.replace(/^\d+-/, '').replace(/\.mdx?$/, '');
-  for (const mod of fs.readdirSync(content).sort()) {
-    if (!fs.statSync(join(content, mod)).isDirectory()) continue;
-    const source = (f: string) => fs.readFileSync(join(content, mod, f), 'utf8');
-    const files = fs
-      .readdirSync(join(content, mod))
-      .filter((f) => /\.mdx?$/.test(f))
-      .sort();
-    const lab = files.find((f) => source(f).includes(`<Lab id="${LAB}"`));
-    const plain = files.find((f) => !/^import |<[A-Z]/m.test(source(f)));
-    const url = (f: string) => `/${strip(mod)}/${strip(f)}/`;
-    if (lab && plain) return { lab: url(lab), plain: url(plain), plainSource: source(plain) };
-  }
-  throw new Error(`no module has both a lesson with <Lab id="${LAB}" /> and a plain lesson`);
+  const lessons = fs
+    .readdirSync(content)
+    .sort()
+    .filter((mod) => fs.statSync(join(content, mod)).isDirectory())
+    .flatMap((mod) =>
+      fs
+        .readdirSync(join(content, mod))
+        .filter((f) => /\.mdx?$/.test(f))
+        .sort()
+        .map((f) => ({
+          url: `/${strip(mod)}/${strip(f)}/`,
+          source: fs.readFileSync(join(content, mod, f), 'utf8'),
+        })),
+    );
+  const lab = lessons.find((l) => l.source.includes(`<Lab id="${LAB}"`));
+  const plain = lessons.find((l) => !/^import |<[A-Z]/m.test(l.source));
+  if (lab && plain) return { lab: lab.url, plain: plain.url, plainSource: plain.source };
+  throw new Error(`the course needs a lesson with <Lab id="${LAB}" /> and one without components`);
 }
 
 /**
@@ -240,7 +249,10 @@ function watchTerminal(ch: string) {
 }
 
 /** A new learner opens the lab page and clicks Start as soon as it shows, then types a key. */
-async function terminalMarks(browser: Browser, url: string): Promise<Required<Marks>> {
+async function terminalMarks(
+  browser: Browser,
+  url: string,
+): Promise<Required<Marks> & { typing: TypingMarks }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   try {
     await context.addInitScript(watchTerminal, 'z');
@@ -261,7 +273,9 @@ async function terminalMarks(browser: Browser, url: string): Promise<Required<Ma
     await stamped('prompt');
     await page.keyboard.type('z'); // Start focuses the terminal once it is ready
     await stamped('echo');
-    return await page.evaluate(marks);
+    const stamps = await page.evaluate(marks);
+    await page.keyboard.press('Backspace');
+    return { ...stamps, typing: await typingMarks(page) };
   } finally {
     await context.close();
   }
@@ -369,7 +383,7 @@ export async function pagesBench(opts: {
     for (let i = 0; i < RUNS; i++) {
       for (const [n, url] of urls.entries()) loads[n]!.push(await loadEvent(browser, url));
     }
-    const marks: Required<Marks>[] = [];
+    const marks: Array<Required<Marks> & { typing: TypingMarks }> = [];
     for (let i = 0; i < RUNS; i++) {
       log(`terminal run ${i + 1}/${RUNS}: waiting for a ready sandbox in the warm pool`);
       for (const until = Date.now() + 240_000; ready <= i; await sleep(100)) {
@@ -379,7 +393,11 @@ export async function pagesBench(opts: {
     }
     const round = (xs: number[][]) => JSON.stringify(xs.map((x) => x.map(Math.round)));
     log(`load events, ms (Starlight, plain, lab lesson): ${round(loads)}`);
-    log(`marks, ms (Start, prompt, key, echo): ${round(marks.map((m) => Object.values(m)))}`);
+    const stampsOf = (m: Required<Marks>) => [m.start, m.prompt, m.key, m.echo];
+    log(`marks, ms (Start, prompt, key, echo): ${round(marks.map(stampsOf))}`);
+    log(
+      `typing, ms (typed, pasted): ${round(marks.map((m) => [m.typing.typed, m.typing.pasted]))}`,
+    );
     const [baseLoad, plainLoad, labLoad] = loads.map(median) as [number, number, number];
     const at = (k: keyof Marks) => median(marks.map((m) => m[k]));
     const keyToEcho = median(marks.map((m) => m.echo - m.key));
@@ -390,6 +408,14 @@ export async function pagesBench(opts: {
     row(`Lab: prompt shown (${RUNS} learners)`, prompt, vsLoad, ratio(at('prompt'), baseLoad));
     const echo = `${ms(at('echo'))} (key -> echo ${ms(keyToEcho)})`;
     row('Lab: first typed key echoed', echo, vsLoad, ratio(at('echo'), baseLoad));
+    const typing = (k: keyof TypingMarks) => median(marks.map((m) => m.typing[k]));
+    row(
+      `Lab: a 25-line file (${marks[0]!.typing.chars} characters) typed as fast as keys come`,
+      `${ms(typing('typed'))} (last key -> shell done ${ms(typing('lag'))})`,
+      `same keys into a bare textarea ${ms(typing('bare'))}`,
+      ratio(typing('typed'), typing('bare')),
+    );
+    vs('Lab: the same file pasted', typing('pasted'), typing('bare'), ms);
     return rows;
   } finally {
     for (const step of cleanup.reverse()) {
