@@ -2,7 +2,9 @@
 # Runs once in a fresh sandbox: a small catalogue service in /root/app with a three-stage
 # Dockerfile (base, test, runtime), its unit tests, a script that stands in for a download
 # from a private store (it needs a token), and that token in /root/secrets, outside the
-# build context.
+# build context. Then the team's tools in /root/tools: an image whose pip install builds a
+# wheel from the team's own source package, the one thing pip caches in a sandbox without
+# PyPI (wheels from the image's local wheelhouse are not cached).
 set -euo pipefail
 mkdir -p /root/app/tests /root/secrets
 cd /root/app
@@ -130,3 +132,91 @@ CMD ["python", "app.py"]
 DOCKERFILE
 
 printf 'tests/__pycache__/\n__pycache__/\n' > .dockerignore
+
+# The team's tools: a source package (an sdist, as a build would publish it) in packages/,
+# which pip finds through --find-links and builds into a wheel, and a Dockerfile whose
+# pip install leaves pip's cache in the image.
+mkdir -p /root/tools/packages
+src=$(mktemp -d)
+mkdir -p "$src/catalogue_schema-1.0/catalogue_schema"
+cat > "$src/catalogue_schema-1.0/pyproject.toml" <<'TOMLEOF'
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "catalogue-schema"
+version = "1.0"
+description = "Checks a catalogue.json against the catalogue's schema."
+requires-python = ">=3.11"
+
+[project.scripts]
+catalogue-check = "catalogue_schema:main"
+TOMLEOF
+cat > "$src/catalogue_schema-1.0/PKG-INFO" <<'PKGEOF'
+Metadata-Version: 2.1
+Name: catalogue-schema
+Version: 1.0
+Summary: Checks a catalogue.json against the catalogue's schema.
+Requires-Python: >=3.11
+PKGEOF
+cat > "$src/catalogue_schema-1.0/catalogue_schema/__init__.py" <<'PYEOF'
+"""catalogue-schema: checks a catalogue.json against the catalogue's schema.
+
+Usage: catalogue-check FILE
+"""
+
+import json
+import sys
+
+
+def problems(catalogue):
+    """What is wrong with a catalogue, one sentence per problem."""
+    items = catalogue.get("items") if isinstance(catalogue, dict) else None
+    if not isinstance(items, list):
+        return ['there is no "items" list']
+    found = []
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), int):
+            found.append(f"item {n} has no numeric id")
+        elif not item.get("name"):
+            found.append(f"item {n} has no name")
+    return found
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: catalogue-check FILE")
+    with open(sys.argv[1], encoding="utf-8") as f:
+        catalogue = json.load(f)
+    found = problems(catalogue)
+    for p in found:
+        print(f"{sys.argv[1]}: {p}")
+    if found:
+        sys.exit(1)
+    n = len(catalogue["items"])
+    print(f"{sys.argv[1]}: {n} item{'' if n == 1 else 's'}, all valid")
+PYEOF
+tar -C "$src" --owner=0 --group=0 -czf /root/tools/packages/catalogue_schema-1.0.tar.gz catalogue_schema-1.0
+rm -rf "$src"
+
+cat > /root/tools/requirements.txt <<'REQEOF'
+# The team's own package: a source archive in packages/, which pip builds into a wheel.
+--find-links packages
+catalogue-schema==1.0
+# From the wheelhouse of the python:3.13 image (/opt/wheelhouse).
+redis==6.1.0
+REQEOF
+
+cat > /root/tools/Dockerfile <<'DOCKERFILE'
+# The catalogue team's tools. Built on the full image: installing needs pip.
+FROM python:3.13
+WORKDIR /tools
+COPY requirements.txt .
+COPY packages/ packages/
+# There is no package index here to download build tools from, so pip builds the team's
+# source package with the setuptools that python:3.13 already has.
+RUN pip install --no-build-isolation -r requirements.txt
+# Mount the folder that holds catalogue.json at /data.
+CMD ["catalogue-check", "/data/catalogue.json"]
+DOCKERFILE
