@@ -179,7 +179,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    version: 9,
+    version: 8,
     name: 'single sign-on: people behind learners and instructors, used sign-in states',
     sql: `
       -- A person at the OpenID Connect provider is an issuer and a subject ("sub").
