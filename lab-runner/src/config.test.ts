@@ -30,6 +30,55 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads single sign-on settings, with no sign-on by default', () => {
+    expect(loadConfig({}).oidc).toBeUndefined();
+    const c = loadConfig({
+      SLIPWAY_OIDC_ISSUER: 'https://login.example.org/realms/school',
+      SLIPWAY_OIDC_CLIENT_ID: 'slipway',
+      SLIPWAY_OIDC_CLIENT_SECRET: 's3cret',
+      SLIPWAY_OIDC_SCOPES: 'profile groups',
+      SLIPWAY_OIDC_INSTRUCTOR_GROUPS: 'staff, teachers',
+      SLIPWAY_OIDC_LEARNERS: 'optional',
+    });
+    expect(c.oidc).toEqual({
+      issuer: 'https://login.example.org/realms/school',
+      clientId: 'slipway',
+      clientSecret: 's3cret',
+      name: 'login.example.org',
+      scopes: ['openid', 'profile', 'groups'],
+      groupsClaim: 'groups',
+      instructorGroups: ['staff', 'teachers'],
+      learners: 'optional',
+    });
+  });
+
+  it('refuses single sign-on settings that cannot work or are unsafe', () => {
+    const base = {
+      SLIPWAY_OIDC_ISSUER: 'https://idp.example',
+      SLIPWAY_OIDC_CLIENT_ID: 'slipway',
+      SLIPWAY_OIDC_CLIENT_SECRET: 's',
+    };
+    expect(() => loadConfig({ SLIPWAY_OIDC_ISSUER: 'https://idp.example' })).toThrow(
+      'SLIPWAY_OIDC_CLIENT_ID: is required with SLIPWAY_OIDC_ISSUER',
+    );
+    expect(() => loadConfig({ ...base, SLIPWAY_OIDC_ISSUER: 'http://idp.example' })).toThrow(
+      'SLIPWAY_OIDC_ISSUER: must be an https URL (plain http is allowed on a loopback address only)',
+    );
+    expect(loadConfig({ ...base, SLIPWAY_OIDC_ISSUER: 'http://127.0.0.1:9000' }).oidc?.issuer).toBe(
+      'http://127.0.0.1:9000',
+    );
+    expect(() => loadConfig({ SLIPWAY_OIDC_LEARNERS: 'optional' })).toThrow(
+      'SLIPWAY_OIDC_LEARNERS: needs SLIPWAY_OIDC_ISSUER',
+    );
+    // With learners signing in too, the instructor groups are what keeps them from teaching.
+    expect(() => loadConfig({ ...base, SLIPWAY_OIDC_LEARNERS: 'required' })).toThrow(
+      'SLIPWAY_OIDC_INSTRUCTOR_GROUPS: is required when learners sign in too',
+    );
+    expect(() => loadConfig({ ...base, SLIPWAY_OIDC_LEARNERS: 'sometimes' })).toThrow(
+      'must be "off", "optional" or "required"',
+    );
+  });
+
   it('is documented: the README configuration table lists every setting with its default', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const s of settings) {

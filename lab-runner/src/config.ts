@@ -279,6 +279,54 @@ export const settings = [
     default: '(none)',
     doc: 'Further origins the site is also reached at, comma-separated (scheme, host and port); browsers on any other origin cannot open a lab socket or change anything.',
   },
+  {
+    env: 'SLIPWAY_OIDC_ISSUER',
+    key: 'oidcIssuer',
+    default: '(none)',
+    doc: 'Issuer URL of an OpenID Connect provider for single sign-on, e.g. `https://login.example.org/realms/school` (its discovery document is read from `/.well-known/openid-configuration` under it). Unset: nobody signs in that way. `https` only, except on a loopback address. See “Single sign-on”.',
+  },
+  {
+    env: 'SLIPWAY_OIDC_CLIENT_ID',
+    key: 'oidcClientId',
+    default: '(none)',
+    doc: 'The client id Slipway is registered under at the provider; needed with `SLIPWAY_OIDC_ISSUER`.',
+  },
+  {
+    env: 'SLIPWAY_OIDC_CLIENT_SECRET',
+    key: 'oidcClientSecret',
+    default: '(none)',
+    doc: 'That client’s secret (sent to the token endpoint with HTTP Basic authentication); needed with `SLIPWAY_OIDC_ISSUER`.',
+  },
+  {
+    env: 'SLIPWAY_OIDC_NAME',
+    key: 'oidcName',
+    default: '(the issuer’s host)',
+    doc: 'The provider’s name on the sign-in buttons (“Sign in with” this name).',
+  },
+  {
+    env: 'SLIPWAY_OIDC_SCOPES',
+    key: 'oidcScopes',
+    default: 'openid profile email',
+    doc: 'Scopes asked for, separated by spaces (`openid` is always sent). Add the one that carries groups, often `groups`, when `SLIPWAY_OIDC_INSTRUCTOR_GROUPS` is set.',
+  },
+  {
+    env: 'SLIPWAY_OIDC_GROUPS_CLAIM',
+    key: 'oidcGroupsClaim',
+    default: 'groups',
+    doc: 'The claim that lists a person’s groups, in the ID token or the user info; a dotted path such as `realm_access.roles` reaches into an object.',
+  },
+  {
+    env: 'SLIPWAY_OIDC_INSTRUCTOR_GROUPS',
+    key: 'oidcInstructorGroups',
+    default: '(none)',
+    doc: 'Groups whose members may sign in as instructors, comma-separated; checked at every sign-in, and an instructor account is made at a member’s first. Unset: anyone the provider signs in may be an instructor, which is allowed only while learners do not sign in.',
+  },
+  {
+    env: 'SLIPWAY_OIDC_LEARNERS',
+    key: 'oidcLearners',
+    default: 'off',
+    doc: '`off`: learners stay anonymous (a cookie in their browser). `optional`: learners may sign in, keeping what they did before and finding it again on any browser. `required`: learners sign in before Slipway keeps anything of theirs (starting a lab, joining a class, answering a question, a lesson read).',
+  },
 ] as const;
 
 const boolish = z
@@ -371,8 +419,71 @@ const configSchema = z
           }),
       )
       .optional(),
+    oidcIssuer: z
+      .string()
+      .transform((v, ctx) => {
+        const problem = issuerProblem(v);
+        if (problem) {
+          ctx.addIssue({ code: 'custom', message: problem });
+          return z.NEVER;
+        }
+        // Kept as given: discovery compares it with the provider's own, trailing slash and all.
+        return v;
+      })
+      .optional(),
+    oidcClientId: z.string().min(1).optional(),
+    oidcClientSecret: z.string().min(1).optional(),
+    oidcName: z.string().min(1).max(60, { error: 'must be at most 60 characters' }).optional(),
+    oidcScopes: z.string().transform((v) => {
+      const scopes = v.split(/[\s,]+/).filter(Boolean);
+      return scopes.includes('openid') ? scopes : ['openid', ...scopes];
+    }),
+    oidcGroupsClaim: z.string().min(1),
+    oidcInstructorGroups: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((g) => g.trim())
+          .filter(Boolean),
+      )
+      .optional(),
+    oidcLearners: z.enum(['off', 'optional', 'required'], {
+      error: 'must be "off", "optional" or "required"',
+    }),
   })
   .superRefine((c, ctx) => {
+    if (c.oidcIssuer) {
+      for (const key of ['oidcClientId', 'oidcClientSecret'] as const)
+        if (!c[key])
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message:
+              'is required with SLIPWAY_OIDC_ISSUER: the provider gives it when Slipway is registered there',
+          });
+    } else {
+      for (const key of ['oidcClientId', 'oidcClientSecret', 'oidcInstructorGroups'] as const)
+        if (c[key] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'has no effect without SLIPWAY_OIDC_ISSUER',
+          });
+    }
+    if (c.oidcLearners !== 'off' && !c.oidcIssuer)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oidcLearners'],
+        message: 'needs SLIPWAY_OIDC_ISSUER: learners sign in through that provider',
+      });
+    if (c.oidcIssuer && c.oidcLearners !== 'off' && !c.oidcInstructorGroups?.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oidcInstructorGroups'],
+        message:
+          'is required when learners sign in too: without it, every learner could sign in as an instructor',
+      });
     if (isWildcardHost(c.host) && !c.publicOrigin)
       ctx.addIssue({
         code: 'custom',
@@ -394,7 +505,37 @@ const configSchema = z
       });
   });
 
-export type Config = z.output<typeof configSchema>;
+/** Single sign-on through an OpenID Connect provider, when one is configured. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** For "Sign in with <name>". */
+  name: string;
+  scopes: string[];
+  groupsClaim: string;
+  /** Empty: anyone the provider signs in may teach (only allowed while learners do not sign in). */
+  instructorGroups: string[];
+  learners: 'off' | 'optional' | 'required';
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Why an issuer URL cannot be used, or undefined: https only, except on a loopback address. */
+export function issuerProblem(v: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return 'must be a URL, e.g. https://login.example.org/realms/school';
+  }
+  if (u.search || u.hash || u.username) return 'must be the issuer URL only (no query or user)';
+  if (u.protocol === 'https:') return undefined;
+  if (u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname)) return undefined;
+  return 'must be an https URL (plain http is allowed on a loopback address only)';
+}
+
+export type Config = z.output<typeof configSchema> & { oidc: OidcSettings | undefined };
 
 /** Reads the configuration from an environment; throws one message listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>, root = process.cwd()): Config {
@@ -415,8 +556,22 @@ export function loadConfig(env: Record<string, string | undefined>, root = proce
     throw new Error(`invalid configuration:\n${formatProblems('environment', problems)}`);
   }
   const c = parsed.value;
+  const oidc: OidcSettings | undefined =
+    c.oidcIssuer && c.oidcClientId && c.oidcClientSecret
+      ? {
+          issuer: c.oidcIssuer,
+          clientId: c.oidcClientId,
+          clientSecret: c.oidcClientSecret,
+          name: c.oidcName ?? new URL(c.oidcIssuer).host,
+          scopes: c.oidcScopes,
+          groupsClaim: c.oidcGroupsClaim,
+          instructorGroups: c.oidcInstructorGroups ?? [],
+          learners: c.oidcLearners,
+        }
+      : undefined;
   return {
     ...c,
+    oidc,
     dataDir: resolve(root, c.dataDir),
     labsDir: resolve(root, c.labsDir),
     contentDir: resolve(root, c.contentDir),

@@ -12,16 +12,20 @@ import { EventBus } from './events/event-bus.ts';
 import { Identity } from './http/identity.ts';
 import { type Origins, resolveOrigins } from './http/origins.ts';
 import { createPlatformServer } from './http/server.ts';
+import { CALLBACK_ROUTE } from './http/sign-in-routes.ts';
 import { LearnerCookies } from './identity/learner-cookie.ts';
 import { PreviewTokens } from './identity/preview-tokens.ts';
 import { loadOrCreateSecret } from './identity/secret.ts';
 import { loadCourseImages } from './labs/course-images.ts';
 import { loadLabs } from './labs/load-labs.ts';
+import { OidcClient } from './oidc/oidc-client.ts';
+import { PendingLogins } from './oidc/pending-login.ts';
 import { ActivityStore } from './progress/activity-store.ts';
 import { openDatabase } from './progress/database.ts';
 import { PoolStore } from './progress/pool-store.ts';
 import { ProgressStore } from './progress/progress-store.ts';
 import { sweepRecordings } from './progress/recording-retention.ts';
+import { SignInStore } from './progress/sign-in-store.ts';
 import { AnswerThrottle } from './questions/answer-throttle.ts';
 import { type CourseQuestions, loadCourseQuestions } from './questions/course-questions.ts';
 import { QuestionStore } from './questions/question-store.ts';
@@ -69,7 +73,14 @@ export async function startPlatform(
   const secret = config.secret
     ? Buffer.from(config.secret)
     : loadOrCreateSecret(join(config.dataDir, 'secret.key'));
-  const identity = new Identity(new LearnerCookies({ secret, secure: config.cookieSecure }), store);
+  const signIns = new SignInStore(db);
+  const identity = new Identity(
+    new LearnerCookies({ secret, secure: config.cookieSecure }),
+    store,
+    config.oidc?.learners === 'required'
+      ? { required: true, isLinked: (id) => signIns.isLinked(id) }
+      : undefined,
+  );
 
   const provider = createSandboxProvider(config, logger);
   await provider.ping().then(
@@ -169,6 +180,12 @@ export async function startPlatform(
   };
 
   let origins: Origins | undefined;
+  const currentOrigins = () => {
+    if (!origins) throw new Error('a request came in before the servers listened');
+    return origins;
+  };
+  // The provider's client is made once the site's origin is known (the redirect URI is on it).
+  let oidcClient: OidcClient | undefined;
   const { server, previewServer, shutdown } = createPlatformServer({
     classes,
     instructorApi,
@@ -181,9 +198,21 @@ export async function startPlatform(
     logger,
     siteDir: config.siteDir,
     previewTokens: new PreviewTokens(secret),
-    origins: () => {
-      if (!origins) throw new Error('a request came in before the servers listened');
-      return origins;
+    origins: currentOrigins,
+    signIn: {
+      get oidc() {
+        return config.oidc && oidcClient
+          ? { client: oidcClient, settings: config.oidc }
+          : undefined;
+      },
+      pending: new PendingLogins(secret),
+      signIns,
+      instructors: instructorApi.instructors,
+      identity,
+      sessions,
+      logger,
+      cookieSecure: config.cookieSecure,
+      origins: currentOrigins,
     },
   });
   const sitePort = await listen(server, config.port, config.host);
@@ -205,6 +234,15 @@ export async function startPlatform(
     previewOrigin: config.previewOrigin,
     extraOrigins: config.allowedOrigins,
   });
+  if (config.oidc) {
+    const redirectUri = `${origins.site[0]}${CALLBACK_ROUTE}`;
+    oidcClient = new OidcClient(config.oidc, redirectUri, logger);
+    logger.info('single sign-on configured; register this redirect URI with the provider', {
+      issuer: config.oidc.issuer,
+      redirectUri,
+      learners: config.oidc.learners,
+    });
+  }
   const watching = new AbortController();
   void sessions.watch(provider, logger, watching.signal);
   const reaper = new Reaper({ provider, store, logger, graceMs: config.reapGraceMs });

@@ -129,6 +129,54 @@ export const catalogue = {
     () => 'Please log in as an instructor.',
     'Open /instructor/ and log in.',
   ),
+  SIGN_IN_OFF: learner(
+    404,
+    (p) =>
+      p.role === 'learner'
+        ? 'Learners do not sign in on this site.'
+        : 'Signing in through an identity provider is not set up on this site.',
+    'Carry on as you were: instructors log in with their Slipway username and password, and learners’ progress is kept in their browser.',
+  ),
+  SIGN_IN_BAD_RETURN: learner(
+    400,
+    () => 'The page to come back to after signing in is not a page of this site.',
+    'Start signing in again from the Slipway page you were on.',
+  ),
+  SIGN_IN_EXPIRED: learner(
+    400,
+    () => 'This sign-in has expired, or it was started in another browser.',
+    'Start signing in again from the page you were on, in this browser, and finish within 10 minutes.',
+  ),
+  SIGN_IN_REPLAYED: learner(
+    400,
+    () => 'This sign-in has already been used.',
+    'Start signing in again from the page you were on. (Going back to the provider’s page, or reloading, sends an old answer.)',
+  ),
+  SIGN_IN_DENIED: learner(
+    403,
+    (p) => `${p.provider} did not sign you in: ${p.reason}.`,
+    'Try again. If you did not cancel, ask whoever runs your accounts there.',
+  ),
+  SIGN_IN_REFUSED: learner(
+    401,
+    (p) => `Slipway could not accept the sign-in from ${p.provider}: ${p.reason}.`,
+    'Start signing in again. If it keeps happening, tell the administrator of this site: the runner’s log has the details.',
+  ),
+  SIGN_IN_UNAVAILABLE: learner(
+    503,
+    (p) => `${p.provider} (the sign-in service) is not answering.`,
+    'Try again in a minute. Instructors with a Slipway password can log in with it meanwhile.',
+  ),
+  NOT_AN_INSTRUCTOR: learner(
+    403,
+    (p) => `Your account at ${p.provider} is not in a group that may teach on this site.`,
+    'Ask the administrator to add you to an instructor group, or log in with a Slipway username and password.',
+  ),
+  SIGN_IN_REQUIRED: learner(
+    401,
+    () => 'This site asks learners to sign in before they start.',
+    'Press “Sign in” on the Join a class page (/join/), then come back to this page.',
+  ),
   BAD_REQUEST: learner(
     400,
     (p) => `The request is not valid: ${p.detail}.`,

@@ -21,12 +21,14 @@ import { createPreviewServer } from './preview-server.ts';
 import { pathProblem } from './request-path.ts';
 import { sendError } from './responses.ts';
 import { SHADOW_ROUTE, serveShadow } from './shadow-socket.ts';
+import { handleSignIn, type SignInDeps } from './sign-in-routes.ts';
 import { serveStatic } from './static-files.ts';
 
 export interface ServerDeps extends ApiDeps {
   store: ProgressStore;
   siteDir: string;
   previewTokens: PreviewTokens;
+  signIn: SignInDeps;
   /** Interval of WebSocket pings; a peer that misses one is dropped. */
   heartbeatMs?: number;
 }
@@ -34,7 +36,7 @@ export interface ServerDeps extends ApiDeps {
 const TERMINAL_ROUTE = /^\/api\/labs\/([^/]+)\/terminal\/?$/;
 
 const closeCodeFor = (e: SlipwayError): number =>
-  e.code === 'NOT_SIGNED_IN'
+  e.code === 'NOT_SIGNED_IN' || e.code === 'SIGN_IN_REQUIRED'
     ? CloseCode.notSignedIn
     : e.code === 'LAB_NOT_FOUND'
       ? CloseCode.unknownLab
@@ -83,6 +85,7 @@ export function createPlatformServer(deps: ServerDeps): PlatformServer {
     const refused = refusal(req, deps);
     if (refused) return sendError(res, refused, logger);
     handlePreviewEntry(req, res, deps)
+      .then((handled) => handled || handleSignIn(req, res, deps.signIn))
       .then((handled) => handled || handleApi(req, res, deps))
       .then((handled) => (handled ? undefined : serveStatic(deps.siteDir, req, res)))
       .catch((err) => sendError(res, err, logger, { path: req.url }));
@@ -115,6 +118,7 @@ export function createPlatformServer(deps: ServerDeps): PlatformServer {
       // upgrade would only say "error".
       try {
         const learnerId = deps.identity.read(req);
+        deps.identity.mayAct(learnerId);
         if (!learnerId) throw slipwayError('NOT_SIGNED_IN');
         const lab = findLab(deps.labs, decodeURIComponent(m[1]!));
         const query = friendlyParse(terminalQuerySchema, {

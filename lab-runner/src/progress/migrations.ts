@@ -178,4 +178,37 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'single sign-on: people behind learners and instructors, used sign-in states',
+    sql: `
+      -- A person at the OpenID Connect provider is an issuer and a subject ("sub").
+      CREATE TABLE oidc_learners (
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        learner_id TEXT NOT NULL UNIQUE REFERENCES learners(id),
+        name TEXT,
+        linked_at TEXT NOT NULL,
+        last_sign_in_at TEXT NOT NULL,
+        PRIMARY KEY (issuer, subject)
+      );
+      CREATE TABLE oidc_instructors (
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        instructor_id TEXT NOT NULL UNIQUE REFERENCES instructors(id) ON DELETE CASCADE,
+        linked_at TEXT NOT NULL,
+        last_sign_in_at TEXT NOT NULL,
+        PRIMARY KEY (issuer, subject)
+      );
+      -- The state of every sign-in the provider answered, kept until the sign-in would have
+      -- expired anyway: the same answer a second time is refused.
+      CREATE TABLE oidc_used_states (
+        state_hash TEXT PRIMARY KEY,
+        expires_at TEXT NOT NULL
+      );
+      -- An anonymous learner whose progress moved to another when its browser signed in as
+      -- someone who already had one.
+      ALTER TABLE learners ADD COLUMN merged_into TEXT REFERENCES learners(id);
+    `,
+  },
 ];

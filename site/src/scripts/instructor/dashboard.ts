@@ -1,4 +1,6 @@
 /** /instructor/: login, the instructor's classes, and the "new class" form. */
+
+import { fetchAuthStatus, signInHref } from '../sign-in/sign-in.ts';
 import { api, asFailure, isFailure, pages, paths } from './api.ts';
 import { copyButton, h, problemPanel, required, safeNext } from './dom.ts';
 import { dateTime, plural } from './format.ts';
@@ -23,6 +25,7 @@ const moduleList = required('[data-module-list]', root);
 const newError = required('[data-testid="new-class-error"]', root);
 const newSubmit = required<HTMLButtonElement>('[data-testid="new-class-submit"]', root);
 const created = required('[data-created]', root);
+const sso = required('[data-sso]', root);
 
 let course: ModuleOutline[] = [];
 let classes: ClassSummary[] = [];
@@ -59,6 +62,16 @@ function signedOut(message = 'Your instructor session ended. Log in again.'): vo
   username.focus();
 }
 
+/** "Sign in with <provider>" above the password form, when the runner offers it. */
+async function offerSignIn(): Promise<void> {
+  const status = await fetchAuthStatus();
+  const href = status && signInHref(status, 'instructor', safeNext(location.search) ?? pages.home);
+  if (!status?.sso || !href) return;
+  required('[data-sso-name]', sso).textContent = status.sso.name;
+  required<HTMLAnchorElement>('a', sso).href = href;
+  sso.hidden = false;
+}
+
 async function start(): Promise<void> {
   problem.replaceChildren();
   try {
@@ -68,6 +81,7 @@ async function start(): Promise<void> {
     if (isFailure(err, 'signed-out')) {
       show('login');
       username.focus();
+      void offerSignIn();
     } else showProblem(err);
   }
 }

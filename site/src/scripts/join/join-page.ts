@@ -2,6 +2,7 @@
 import { ApiFailure, api, asFailure, isFailure } from '../instructor/api.ts';
 import { h, problemPanel, required } from '../instructor/dom.ts';
 import type { Joined, LearnerClasses } from '../instructor/types.ts';
+import { fetchAuthStatus, signInHref } from '../sign-in/sign-in.ts';
 import { codeFromQuery, codeProblem, isCompleteCode, nameProblem, normalizeCode } from './code.ts';
 
 const root = required('[data-join]');
@@ -147,6 +148,30 @@ async function loadMine(): Promise<void> {
   }
 }
 
+/**
+ * Where the site offers it, a learner may sign in through the school's provider: what they did
+ * in this browser is kept, and they find it again in any browser where they sign in.
+ */
+async function offerSignIn(): Promise<void> {
+  const status = await fetchAuthStatus();
+  const href = status && signInHref(status, 'learner', `/join/${location.search}`);
+  if (!status?.sso || !href) return;
+  const box = required('[data-join-sso]', root);
+  const text = required('[data-join-sso-text]', box);
+  required('[data-join-sso-name]', box).textContent = status.sso.name;
+  required<HTMLAnchorElement>('a', box).href = href;
+  if (status.learner.signedIn) {
+    required('[data-join-sso-title]', box).textContent = 'Signed in';
+    text.textContent = `You are signed in${status.learner.name ? ` as ${status.learner.name}` : ''} with ${status.sso.name}. Your progress is kept with your account: sign in the same way in another browser to find it there.`;
+    required('[data-join-sso-action]', box).hidden = true;
+  } else
+    text.textContent =
+      status.sso.learners === 'required'
+        ? 'This site asks learners to sign in before they start. What you did in this browser is kept.'
+        : 'Optional: sign in to find your progress in any browser. What you did in this browser so far is kept.';
+  box.hidden = false;
+}
+
 codeInput.addEventListener('input', onCodeInput);
 codeInput.addEventListener('blur', () => {
   const code = normalizeCode(codeInput.value);
@@ -168,3 +193,4 @@ if (fromLink) {
   nameInput.focus();
 } else codeInput.focus();
 void loadMine();
+void offerSignIn();
