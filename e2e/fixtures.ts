@@ -2,12 +2,20 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { test as base } from '@playwright/test';
 import { RunnerProcess } from '../lab-runner/test/integration/runner-process.ts';
 
-/** One real platform process per worker; every sandbox it made is removed afterwards. */
-export const test = base.extend<{ platform: RunnerProcess }, { runner: RunnerProcess }>({
+/**
+ * One real platform process per worker; every sandbox it made is removed afterwards.
+ * `runnerEnv` adds settings to its environment (none by default); a spec that needs a runner
+ * set up differently (e.g. sign-in.spec.ts, with SLIPWAY_OIDC_*) overrides it, which gives that
+ * spec a worker, and so a runner, of its own.
+ */
+export const test = base.extend<
+  { platform: RunnerProcess },
+  { runner: RunnerProcess; runnerEnv: Record<string, string> }
+>({
+  runnerEnv: [{}, { scope: 'worker', option: true }],
   runner: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their deps as a pattern
-    async ({}, use) => {
-      const runner = new RunnerProcess();
+    async ({ runnerEnv }, use) => {
+      const runner = new RunnerProcess({ env: runnerEnv });
       await runner.start();
       try {
         await use(runner);

@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isWildcardHost, normalizeOrigin } from './http/origins.ts';
-import { byteSize, formatProblems, friendlyParse } from './protocol/index.ts';
+import { byteSize, formatProblems, friendlyParse, type OperatorWebhook } from './protocol/index.ts';
 import { parsePoolSetting } from './sessions/warm-pool-policy.ts';
+import { readOperatorWebhooks } from './webhooks/operator-hooks.ts';
+import { parseAllowedNetworks } from './webhooks/url-policy.ts';
 
 /**
  * Every setting of the runner: its env var, default and meaning. The README's configuration
@@ -164,6 +166,48 @@ export const settings = [
     key: 'stuckFailures',
     default: '5',
     doc: 'A learner whose own checks on one task failed this many times is shown as stuck.',
+  },
+  {
+    env: 'SLIPWAY_WEBHOOKS',
+    key: 'webhooks',
+    default: '(none)',
+    doc: 'The operator’s webhook endpoints, for every class: a JSON array of `{"url", "events", "secret"}` (secret `whsec_` and base64 of 24–64 bytes), or the path of a file holding one. Kept in step at every start, which also resumes any of them that was paused (see “Webhooks”).',
+  },
+  {
+    env: 'SLIPWAY_WEBHOOK_ALLOWED_NETWORKS',
+    key: 'webhookAllowedNetworks',
+    default: '(none)',
+    doc: 'Addresses or CIDR ranges, comma-separated, that instructors’ webhooks may reach although they are loopback, link-local or private (refused by default).',
+  },
+  {
+    env: 'SLIPWAY_WEBHOOK_TIMEOUT_MS',
+    key: 'webhookTimeoutMs',
+    default: '10000',
+    doc: 'How long one webhook attempt may take, connection to the end of the answer; past it the attempt has failed.',
+  },
+  {
+    env: 'SLIPWAY_WEBHOOK_CONCURRENCY',
+    key: 'webhookConcurrency',
+    default: '2',
+    doc: 'Attempts in flight at once per webhook endpoint.',
+  },
+  {
+    env: 'SLIPWAY_WEBHOOK_MAX_ATTEMPTS',
+    key: 'webhookMaxAttempts',
+    default: '8',
+    doc: 'Attempts per delivery before it is marked failed.',
+  },
+  {
+    env: 'SLIPWAY_WEBHOOK_RETRY_BASE_MS',
+    key: 'webhookRetryBaseMs',
+    default: '5000',
+    doc: 'Wait before a delivery’s second attempt; each later wait is 4 times longer (at most 6 hours), half of it random.',
+  },
+  {
+    env: 'SLIPWAY_WEBHOOK_PAUSE_AFTER',
+    key: 'webhookPauseAfter',
+    default: '20',
+    doc: 'Failed attempts in a row, across deliveries, after which an endpoint is paused (a `410 Gone` pauses it at once).',
   },
   {
     env: 'SLIPWAY_CONTENT_DIR',
@@ -376,6 +420,23 @@ const configSchema = z
     stuckAfterMinutes: z.coerce.number().positive().max(1440),
     stuckFailures: int(1, 1000),
     contentDir: z.string().min(1),
+    webhooks: z.string().optional(),
+    webhookAllowedNetworks: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        try {
+          return parseAllowedNetworks(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return z.NEVER;
+        }
+      }),
+    webhookTimeoutMs: int(500, 120_000),
+    webhookConcurrency: int(1, 16),
+    webhookMaxAttempts: int(1, 30),
+    webhookRetryBaseMs: int(10, 3_600_000),
+    webhookPauseAfter: int(1, 10_000),
     reapIntervalMs: int(1000, 86_400_000),
     reapGraceMs: int(0, 86_400_000),
     sandboxEgress: z.enum(['open', 'none'], { error: 'must be "open" or "none"' }),
@@ -535,7 +596,10 @@ export function issuerProblem(v: string): string | undefined {
   return 'must be an https URL (plain http is allowed on a loopback address only)';
 }
 
-export type Config = z.output<typeof configSchema> & { oidc: OidcSettings | undefined };
+export type Config = Omit<z.output<typeof configSchema>, 'webhooks'> & {
+  oidc: OidcSettings | undefined;
+  webhooks: OperatorWebhook[];
+};
 
 /** Reads the configuration from an environment; throws one message listing every problem. */
 export function loadConfig(env: Record<string, string | undefined>, root = process.cwd()): Config {
@@ -569,9 +633,18 @@ export function loadConfig(env: Record<string, string | undefined>, root = proce
           learners: c.oidcLearners,
         }
       : undefined;
+  let webhooks: OperatorWebhook[];
+  try {
+    webhooks = readOperatorWebhooks(c.webhooks, root);
+  } catch (err) {
+    throw new Error(
+      `invalid configuration:\nenvironment: SLIPWAY_WEBHOOKS: ${(err as Error).message}`,
+    );
+  }
   return {
     ...c,
     oidc,
+    webhooks,
     dataDir: resolve(root, c.dataDir),
     labsDir: resolve(root, c.labsDir),
     contentDir: resolve(root, c.contentDir),

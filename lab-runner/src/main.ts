@@ -38,6 +38,12 @@ import { Reaper } from './sessions/reaper.ts';
 import { SessionManager } from './sessions/session-manager.ts';
 import { WarmPool } from './sessions/warm-pool.ts';
 import { poolTargets, unknownPoolLabs } from './sessions/warm-pool-policy.ts';
+import { DeliveryStore } from './webhooks/delivery-store.ts';
+import { DeliveryWorker } from './webhooks/delivery-worker.ts';
+import { WebhookOutbox } from './webhooks/outbox.ts';
+import { DEFAULT_RETRY_POLICY } from './webhooks/retry-policy.ts';
+import { StuckWatch } from './webhooks/stuck-watch.ts';
+import { SubscriptionStore } from './webhooks/subscription-store.ts';
 
 export interface RunningPlatform {
   url: string;
@@ -52,6 +58,11 @@ function listen(server: Server, port: number, host: string): Promise<number> {
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
+
+/** Webhook events, with their deliveries and attempts, are kept this long in the log. */
+const WEBHOOK_RETENTION_MS = 7 * 86_400_000;
+/** How often the class view's stuck rule is read for `learner.stuck` webhooks. */
+const STUCK_SWEEP_MS = 30_000;
 
 /** The composition root: config in, a listening platform out. Nothing else wires parts. */
 export async function startPlatform(
@@ -160,6 +171,40 @@ export async function startPlatform(
   }
   logger.info('questions loaded', { questions: questions.size });
   const questionDeps = { questions: () => questions, answers: new QuestionStore(db) };
+
+  // Webhooks: the bus's events become rows in SQLite on the publisher's tick; the worker
+  // sends them on its own time, so no endpoint can slow what learners do.
+  const subscriptions = new SubscriptionStore(db);
+  subscriptions.syncOperator(config.webhooks);
+  const deliveries = new DeliveryStore(db);
+  const webhookWorker = new DeliveryWorker({
+    deliveries,
+    subscriptions,
+    logger,
+    settings: {
+      timeoutMs: config.webhookTimeoutMs,
+      concurrency: config.webhookConcurrency,
+      allowed: config.webhookAllowedNetworks,
+      retentionMs: WEBHOOK_RETENTION_MS,
+      policy: {
+        ...DEFAULT_RETRY_POLICY,
+        maxAttempts: config.webhookMaxAttempts,
+        baseMs: config.webhookRetryBaseMs,
+        pauseAfter: config.webhookPauseAfter,
+      },
+    },
+  });
+  const outbox = new WebhookOutbox({
+    classes,
+    subscriptions,
+    deliveries,
+    store,
+    answers: questionDeps.answers,
+    outline: () => outline,
+    questions: () => questions,
+    onQueued: () => webhookWorker.wake(),
+  });
+  const offWebhooks = bus.subscribe((e) => outbox.handle(e));
   const instructorApi = {
     instructors: new InstructorStore(db),
     classes,
@@ -177,7 +222,20 @@ export async function startPlatform(
     },
     failures: new FailureLog(DEFAULT_LOGIN_POLICY.windowMs),
     cookieSecure: config.cookieSecure,
+    webhooks: {
+      subscriptions,
+      deliveries,
+      allowed: config.webhookAllowedNetworks,
+      wake: () => webhookWorker.wake(),
+    },
   };
+  const stuckWatch = new StuckWatch({
+    classes,
+    subscriptions,
+    outbox,
+    view: instructorApi,
+    logger,
+  });
 
   let origins: Origins | undefined;
   const currentOrigins = () => {
@@ -281,6 +339,8 @@ export async function startPlatform(
   void sweep();
   const sweeper = setInterval(sweep, 6 * 3_600_000);
   sweeper.unref();
+  webhookWorker.start();
+  stuckWatch.start(STUCK_SWEEP_MS);
 
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${sitePort}`;
   return {
@@ -295,6 +355,9 @@ export async function startPlatform(
       await limitWatch.stop();
       await pool.close();
       await sessions.closeAll();
+      await stuckWatch.stop();
+      offWebhooks();
+      await webhookWorker.close();
       await shutdown();
       db.close();
     },

@@ -67,6 +67,18 @@ export class ClassStore {
     return r && toClass(r);
   }
 
+  /** Any class, whoever owns it: for the platform's own work (webhooks), never for a route. */
+  byId(classId: string): ClassInfo | undefined {
+    const r = this.db.prepare(`${SELECT} WHERE id = ?`).get(classId) as Row | undefined;
+    return r && toClass(r);
+  }
+
+  all(): ClassInfo[] {
+    return (this.db.prepare(`${SELECT} ORDER BY created_at`).all() as unknown as Row[]).map(
+      toClass,
+    );
+  }
+
   listFor(instructorId: string): ClassInfo[] {
     return (
       this.db

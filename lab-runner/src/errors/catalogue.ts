@@ -202,6 +202,21 @@ export const catalogue = {
     () => 'There is no such learner in this class.',
     'Pick a learner from the class view.',
   ),
+  WEBHOOK_URL_REFUSED: learner(
+    400,
+    (p) => `Webhooks cannot be sent to that URL: ${p.reason}.`,
+    'Give the public http:// or https:// address of the service that should receive them.',
+  ),
+  WEBHOOK_NOT_FOUND: learner(
+    404,
+    () => 'This class has no such webhook or delivery.',
+    'Reload the list of the class’s webhooks.',
+  ),
+  WEBHOOK_PAUSED: learner(
+    409,
+    (p) => `This webhook is paused (${p.reason}), so nothing is sent to it.`,
+    'Fix the receiving end, then resume the webhook: deliveries held meanwhile go out then.',
+  ),
   NOT_FOUND: learner(404, () => 'There is nothing at this address.', 'Go back to the course.'),
   BAD_PATH: learner(
     400,

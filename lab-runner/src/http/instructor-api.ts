@@ -31,8 +31,9 @@ import {
 } from './instructor-auth.ts';
 import { readJson } from './request-body.ts';
 import { sendJson } from './responses.ts';
+import { handleWebhooksApi, type WebhooksApiDeps } from './webhooks-api.ts';
 
-export interface InstructorApiDeps extends ClassViewDeps {
+export interface InstructorApiDeps extends ClassViewDeps, WebhooksApiDeps {
   instructors: InstructorStore;
   store: ProgressStore;
   bus: EventBus;
@@ -84,6 +85,8 @@ export async function handleInstructorApi(
     });
     return true;
   }
+
+  if (await handleWebhooksApi(req, res, path, me, deps)) return true;
 
   const m = CLASS.exec(path);
   // Another instructor's class looks exactly like one that does not exist.

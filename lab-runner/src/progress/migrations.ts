@@ -211,4 +211,66 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE learners ADD COLUMN merged_into TEXT REFERENCES learners(id);
     `,
   },
+  {
+    version: 9,
+    name: 'webhook subscriptions, events and their deliveries',
+    sql: `
+      -- An endpoint: a class's (registered by its instructor) or, with class_id NULL, the
+      -- operator's from SLIPWAY_WEBHOOKS (kept in step with the setting at every start).
+      CREATE TABLE webhook_subscriptions (
+        id TEXT PRIMARY KEY,
+        class_id TEXT REFERENCES classes(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        -- JSON array of event types.
+        events TEXT NOT NULL,
+        -- The whsec_ signing key: HMAC needs it as it is, so it cannot be stored hashed.
+        secret TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        -- Failed attempts in a row, across deliveries; a success resets it.
+        failures INTEGER NOT NULL DEFAULT 0,
+        paused_at TEXT,
+        pause_reason TEXT
+      );
+      CREATE INDEX webhook_subscriptions_by_class ON webhook_subscriptions (class_id);
+      -- One event per class it concerns, with the exact body every attempt sends and signs.
+      CREATE TABLE webhook_events (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+        -- Set for events that must happen once (a task passed, a stuck episode).
+        dedupe_key TEXT UNIQUE,
+        body TEXT NOT NULL,
+        occurred_at TEXT NOT NULL
+      );
+      CREATE INDEX webhook_events_by_time ON webhook_events (occurred_at);
+      -- The queue: a pending delivery is due at next_attempt_at. A worker claims one by moving
+      -- next_attempt_at past its request's timeout, so after a crash it is simply due again.
+      CREATE TABLE webhook_deliveries (
+        id INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL REFERENCES webhook_events(id) ON DELETE CASCADE,
+        subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        -- attempts when this round began: a redelivery starts a new round of retries.
+        round_start INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_attempt_at TEXT,
+        response_code INTEGER,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (event_id, subscription_id)
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+      CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (subscription_id, status, next_attempt_at);
+      CREATE TABLE webhook_attempts (
+        id INTEGER PRIMARY KEY,
+        delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        response_code INTEGER,
+        error TEXT,
+        duration_ms INTEGER NOT NULL
+      );
+      CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, id);
+    `,
+  },
 ];

@@ -6,3 +6,4 @@ export * from './lesson.ts';
 export * from './messages.ts';
 export * from './progress-events.ts';
 export * from './questions.ts';
+export * from './webhook-events.ts';

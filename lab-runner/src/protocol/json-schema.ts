@@ -3,6 +3,7 @@ import { labManifestSchema } from './lab-manifest.ts';
 import { moduleSchema } from './lesson.ts';
 import { clientMessageSchema, serverMessageSchema } from './messages.ts';
 import { questionListSchema } from './questions.ts';
+import { webhookEventSchema } from './webhook-events.ts';
 
 /** JSON Schemas for editors (lab.yaml, module.yaml) and for writers of other clients. */
 export function jsonSchemas(): Record<string, unknown> {
@@ -27,6 +28,10 @@ export function jsonSchemas(): Record<string, unknown> {
     'server-message.schema.json': input(
       serverMessageSchema,
       'Slipway lab WebSocket: message from the runner',
+    ),
+    'webhook-event.schema.json': input(
+      webhookEventSchema,
+      'Slipway webhook event (the body of a signed webhook POST)',
     ),
   };
 }
