@@ -2,38 +2,20 @@
  * A class's webhooks over HTTP against the real runner (startPlatform) and a real SQLite file,
  * with a receiver on 127.0.0.1. No Docker engine is needed: a question answered is an event.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Fixture, makeFixture } from '../../../site/src/build/test-fixtures.ts';
-import { InstructorStore } from '../accounts/instructor-store.ts';
-import { hashPassword } from '../accounts/passwords.ts';
-import { loadConfig } from '../config.ts';
-import { silentLogger } from '../errors/log.ts';
-import { type RunningPlatform, startPlatform } from '../main.ts';
-import { openDatabase } from '../progress/database.ts';
+import {
+  cookieOf,
+  type EnginelessPlatform,
+  startEngineless,
+} from '../../test/engineless-platform.ts';
 import { verifyWebhook } from '../webhooks/signature.ts';
 import { type Receiver, startReceiver } from '../webhooks/test-receiver.ts';
 
-let f: Fixture;
-let dataDir: string;
-let platform: RunningPlatform;
+let runner: EnginelessPlatform;
 let receiver: Receiver;
-const url = (p: string) => `${platform.url}${p}`;
-const cookieOf = (r: Response) =>
-  r.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
 const call = (method: string, p: string, cookie: string, body?: unknown) =>
-  fetch(url(p), {
-    method,
-    headers: { cookie, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-const login = async (username: string, password: string) =>
-  cookieOf(await call('POST', '/api/instructor/login', '', { username, password }));
+  runner.call(method, p, cookie, body);
+const login = (username: string, password: string) => runner.login(username, password);
 const errorOf = async (r: Response) => ((await r.json()) as { error: { code: string } }).error.code;
 
 const LESSON = `---
@@ -51,42 +33,16 @@ Text.
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  f = makeFixture();
-  f.write('content/01-basics/module.yaml', 'title: Basics\n');
-  f.write('content/01-basics/01-networks.mdx', LESSON);
-  f.write('labs/.keep', '');
-  f.write('images/course/.keep', '');
-  dataDir = mkdtempSync(join(tmpdir(), 'slipway-webhooks-api-'));
-  const db = openDatabase(join(dataDir, 'slipway.db'));
-  const instructors = new InstructorStore(db);
-  instructors.create('wanda', await hashPassword('wanda-password-1'));
-  instructors.create('otto', await hashPassword('otto-password-12'));
-  db.close();
-  platform = await startPlatform(
-    loadConfig(
-      {
-        SLIPWAY_PORT: '0',
-        SLIPWAY_PREVIEW_PORT: '0',
-        SLIPWAY_DATA_DIR: dataDir,
-        SLIPWAY_CONTENT_DIR: join(f.root, 'content'),
-        SLIPWAY_LABS_DIR: join(f.root, 'labs'),
-        SLIPWAY_IMAGES_DIR: join(f.root, 'images'),
-        SLIPWAY_SITE_DIR: join(f.root, 'dist'),
-        SLIPWAY_DOCKER_SOCKET: join(dataDir, 'no-engine.sock'),
-        SLIPWAY_MAX_SANDBOXES: '1',
-        SLIPWAY_INSTANCE: 'webhooks-api-test',
-        SLIPWAY_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1',
-      },
-      f.root,
-    ),
-    silentLogger,
-  );
+  runner = await startEngineless({
+    name: 'webhooks-api',
+    lessons: { '01-basics/01-networks.mdx': LESSON },
+    instructors: { wanda: 'wanda-password-1', otto: 'otto-password-12' },
+    env: { SLIPWAY_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1' },
+  });
 }, 60_000);
 afterAll(async () => {
-  await platform?.close();
+  await runner?.close();
   await receiver?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  f?.cleanup();
 });
 
 describe('a class’s webhooks', () => {

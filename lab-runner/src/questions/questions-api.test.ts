@@ -2,28 +2,16 @@
  * The answer endpoint over HTTP against the real runner (startPlatform, the composition root)
  * and a real SQLite file. No Docker engine is needed: questions never touch a sandbox.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, makeFixture } from '../../../site/src/build/test-fixtures.ts';
-import { InstructorStore } from '../accounts/instructor-store.ts';
-import { hashPassword } from '../accounts/passwords.ts';
-import { loadConfig } from '../config.ts';
-import { silentLogger } from '../errors/log.ts';
-import { type RunningPlatform, startPlatform } from '../main.ts';
-import { openDatabase } from '../progress/database.ts';
+import {
+  cookieOf,
+  type EnginelessPlatform,
+  startEngineless,
+} from '../../test/engineless-platform.ts';
 import { ANSWER_RATE } from './answer-throttle.ts';
 
-let f: Fixture;
-let dataDir: string;
-let platform: RunningPlatform;
-const url = (p: string) => `${platform.url}${p}`;
-const cookieOf = (r: Response) =>
-  r.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+let runner: EnginelessPlatform;
+const url = (p: string) => runner.url(p);
 const answer = (id: string, body: unknown, cookie = '', headers: Record<string, string> = {}) =>
   fetch(url(`/api/questions/${id}/answer`), {
     method: 'POST',
@@ -59,40 +47,13 @@ Text.
 `;
 
 beforeAll(async () => {
-  f = makeFixture();
-  f.write('content/01-basics/module.yaml', 'title: Basics\n');
-  f.write('content/01-basics/01-images.mdx', LESSON);
-  f.write('labs/.keep', '');
-  f.write('images/course/.keep', '');
-  dataDir = mkdtempSync(join(tmpdir(), 'slipway-questions-api-'));
-  const db = openDatabase(join(dataDir, 'slipway.db'));
-  new InstructorStore(db).create('quinn', await hashPassword('quinn-password-1'));
-  db.close();
-  platform = await startPlatform(
-    loadConfig(
-      {
-        SLIPWAY_PORT: '0',
-        SLIPWAY_PREVIEW_PORT: '0',
-        SLIPWAY_DATA_DIR: dataDir,
-        SLIPWAY_CONTENT_DIR: join(f.root, 'content'),
-        SLIPWAY_LABS_DIR: join(f.root, 'labs'),
-        SLIPWAY_IMAGES_DIR: join(f.root, 'images'),
-        SLIPWAY_SITE_DIR: join(f.root, 'dist'),
-        // No engine here: the runner starts anyway and says so; questions do not need one.
-        SLIPWAY_DOCKER_SOCKET: join(dataDir, 'no-engine.sock'),
-        SLIPWAY_MAX_SANDBOXES: '1',
-        SLIPWAY_INSTANCE: 'questions-api-test',
-      },
-      f.root,
-    ),
-    silentLogger,
-  );
+  runner = await startEngineless({
+    name: 'questions-api',
+    lessons: { '01-basics/01-images.mdx': LESSON },
+    instructors: { quinn: 'quinn-password-1' },
+  });
 }, 60_000);
-afterAll(async () => {
-  await platform?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  f?.cleanup();
-});
+afterAll(() => runner?.close());
 
 describe('POST /api/questions/<id>/answer', () => {
   let ann = '';
@@ -181,12 +142,7 @@ describe('POST /api/questions/<id>/answer', () => {
 
 describe('the instructor’s class view', () => {
   it('counts right answers per learner and per question, and exports them', async () => {
-    const login = await fetch(url('/api/instructor/login'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'quinn', password: 'quinn-password-1' }),
-    });
-    const teacher = cookieOf(login);
+    const teacher = await runner.login('quinn', 'quinn-password-1');
     const created = (await (
       await fetch(url('/api/instructor/classes'), {
         method: 'POST',
