@@ -110,6 +110,11 @@ function providerOf(deps: SignInDeps, role?: SignInRole) {
   return deps.oidc;
 }
 
+const isPrefetch = (req: IncomingMessage) =>
+  /prefetch|prerender/i.test(
+    `${req.headers['sec-purpose'] ?? ''} ${req.headers.purpose ?? ''} ${req.headers['x-moz'] ?? ''}`,
+  );
+
 async function login(
   req: IncomingMessage,
   res: ServerResponse,
@@ -121,6 +126,13 @@ async function login(
     throw slipwayError('BAD_REQUEST', { detail: 'role must be "instructor" or "learner"' });
   const role: SignInRole = roleParam;
   const oidc = providerOf(deps, role);
+  // A prefetch (the site's or the browser's own) must not start a sign-in: its cookie would
+  // replace the one of the sign-in the person then starts, whose answer would be refused.
+  if (isPrefetch(req)) {
+    res.writeHead(204, { 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
   const rawReturn = url.searchParams.get('return');
   const returnTo = rawReturn === null ? defaultReturn(role) : safeReturnPath(rawReturn);
   if (!returnTo) throw slipwayError('SIGN_IN_BAD_RETURN');

@@ -224,6 +224,15 @@ describe('single sign-on with a real OpenID Connect provider', () => {
       expect(runner.logs).toContainEqual(expect.objectContaining({ msg: 'sign-in refused', code }));
   });
 
+  it('starts no sign-in for a prefetch (it would replace the one the person starts)', async () => {
+    const res = await fetch(login(runner, 'instructor', '/instructor/'), {
+      headers: { 'sec-purpose': 'prefetch' },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
   it('refuses to send anyone to another site after signing in', async () => {
     for (const bad of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
       const res = await new Browser().api<{ error: { code: string } }>(
