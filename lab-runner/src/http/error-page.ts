@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asSlipwayError } from '../errors/catalogue.ts';
 import type { Logger } from '../errors/log.ts';
-import { sendJson } from './responses.ts';
+import { sendError } from './responses.ts';
 
 const escapeHtml = (s: string) =>
   s.replace(
@@ -21,17 +21,13 @@ export function sendErrorPage(
   logger: Logger,
   context: Record<string, unknown> = {},
 ): void {
+  if (res.headersSent || !(req.headers.accept ?? '').includes('text/html')) {
+    sendError(res, err, logger, context);
+    return;
+  }
   const e = asSlipwayError(err);
   if (e.audience === 'system') logger.error('request failed', e, context);
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
   const shown = e.toLearner();
-  if (!(req.headers.accept ?? '').includes('text/html')) {
-    sendJson(res, e.status, { error: shown });
-    return;
-  }
   const page = `<!doctype html>
 <html lang="en">
 <head>

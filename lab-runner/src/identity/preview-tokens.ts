@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SignedJson } from './signed-json.ts';
 
 /**
  * Credentials of the preview origin, which never sees the learner's own cookie's authority:
@@ -25,10 +25,10 @@ export const PREVIEW_COOKIE_MS = 4 * 3_600_000;
 type Claims = { k: 'entry' | 'preview'; l: string; b: string; s: string; p?: string; e: number };
 
 export class PreviewTokens {
-  private readonly key: Buffer;
+  private readonly sealed: SignedJson;
 
   constructor(secret: Buffer) {
-    this.key = createHmac('sha256', secret).update('slipway preview tokens v1').digest();
+    this.sealed = new SignedJson(secret, 'slipway preview tokens v1');
   }
 
   entry(g: EntryGrant, now = Date.now()): string {
@@ -64,29 +64,13 @@ export class PreviewTokens {
     return c ? { learnerId: c.l, labId: c.b, sandboxId: c.s } : undefined;
   }
 
-  private mac(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
-  }
-
   private seal(c: Claims): string {
-    const body = Buffer.from(JSON.stringify(c)).toString('base64url');
-    return `${body}.${this.mac(body)}`;
+    return this.sealed.seal(c);
   }
 
   private open(token: string | undefined, kind: Claims['k'], now: number): Claims | undefined {
-    if (!token || token.length > 2048) return undefined;
-    const dot = token.indexOf('.');
-    if (dot <= 0) return undefined;
-    const body = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1));
-    const want = Buffer.from(this.mac(body));
-    if (given.length !== want.length || !timingSafeEqual(given, want)) return undefined;
-    let c: Claims;
-    try {
-      c = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Claims;
-    } catch {
-      return undefined;
-    }
+    const c = this.sealed.open(token, 2048) as Partial<Claims> | null | undefined;
+    if (typeof c !== 'object' || c === null) return undefined;
     const ok =
       c.k === kind &&
       typeof c.l === 'string' &&
@@ -94,7 +78,7 @@ export class PreviewTokens {
       typeof c.s === 'string' &&
       typeof c.e === 'number' &&
       now < c.e;
-    return ok ? c : undefined;
+    return ok ? (c as Claims) : undefined;
   }
 }
 

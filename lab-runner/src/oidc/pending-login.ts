@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { SignedJson } from '../identity/signed-json.ts';
 
 /**
  * A sign-in on its way through the provider, kept in a short-lived signed cookie in the
@@ -29,10 +30,10 @@ export const PENDING_LOGIN_MS = 10 * 60_000;
 type Claims = { s: string; n: string; v: string; r: SignInRole; t: string; e: number };
 
 export class PendingLogins {
-  private readonly key: Buffer;
+  private readonly sealed: SignedJson;
 
   constructor(secret: Buffer) {
-    this.key = createHmac('sha256', secret).update('slipway oidc pending login v1').digest();
+    this.sealed = new SignedJson(secret, 'slipway oidc pending login v1');
   }
 
   seal(p: PendingLogin): string {
@@ -44,29 +45,24 @@ export class PendingLogins {
       t: p.returnTo,
       e: p.expiresAt,
     };
-    const body = Buffer.from(JSON.stringify(c)).toString('base64url');
-    return `${body}.${this.mac(body)}`;
+    return this.sealed.seal(c);
   }
 
   /** The pending sign-in in a cookie value, if it is ours and untouched (expiry not checked). */
   open(value: string | undefined): PendingLogin | undefined {
-    if (!value || value.length > 4096) return undefined;
-    const dot = value.indexOf('.');
-    if (dot <= 0) return undefined;
-    const body = value.slice(0, dot);
-    const given = Buffer.from(value.slice(dot + 1));
-    const want = Buffer.from(this.mac(body));
-    if (given.length !== want.length || !timingSafeEqual(given, want)) return undefined;
-    let c: Claims;
-    try {
-      c = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Claims;
-    } catch {
-      return undefined;
-    }
+    const c = this.sealed.open(value, 4096) as Partial<Claims> | null | undefined;
+    if (typeof c !== 'object' || c === null) return undefined;
     const strings = [c.s, c.n, c.v, c.t].every((x) => typeof x === 'string' && x.length > 0);
     if (!strings || (c.r !== 'instructor' && c.r !== 'learner') || typeof c.e !== 'number')
       return undefined;
-    return { state: c.s, nonce: c.n, verifier: c.v, role: c.r, returnTo: c.t, expiresAt: c.e };
+    return {
+      state: c.s as string,
+      nonce: c.n as string,
+      verifier: c.v as string,
+      role: c.r,
+      returnTo: c.t as string,
+      expiresAt: c.e,
+    };
   }
 
   /** The Set-Cookie value: only sent back to the sign-in routes, gone after ten minutes. */
@@ -81,10 +77,6 @@ export class PendingLogins {
     ];
     if (secure) attrs.push('Secure');
     return attrs.join('; ');
-  }
-
-  private mac(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
   }
 }
 
