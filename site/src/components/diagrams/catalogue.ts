@@ -1,7 +1,8 @@
 /**
  * The course's diagrams, by name: `<Diagram name="compose-network" />` in a lesson.
  * Every name, port and network here is the one the lesson and its lab use; when a lesson
- * changes, change its picture with it.
+ * changes, change its picture with it. The pictures of a lab's Compose stack are held to that
+ * lab's files by lab-stacks.ts and its test.
  */
 import { formatDelay, restartDelays } from './backoff.ts';
 import type { AnySpec, Box, ChartSpec, DiagramSpec } from './svg.ts';
@@ -213,7 +214,7 @@ const dagsterServices: DiagramSpec = {
       y: 124,
       w: 648,
       h: 284,
-      label: 'network dagster_network',
+      label: 'network dagster_network (created as dagster_dagster_network)',
       kind: 'network',
       labelAlign: 'end',
     },
@@ -293,7 +294,7 @@ const dagsterServices: DiagramSpec = {
   ],
   describe: [
     'localhost:3000 on your machine leads to dagster-webserver, which publishes 3000:3000. No other service publishes a port.',
-    'The project dagster puts all four services on the network dagster_network, where they find each other by service name.',
+    'The project dagster puts all four services on the network dagster_network (created as dagster_dagster_network), where they find each other by service name. Docker names a project’s network after the project and the network’s key in the file.',
     'postgres: image postgres:17, port 5432, internal only. Health check: pg_isready.',
     'user-code: image my_dagster_image:latest, built from the project, serving gRPC on port 4000, internal only. Health check: dagster api grpc-health-check -p 4000.',
     'dagster-webserver: the UI, port 3000, the same image my_dagster_image:latest. Its depends_on names postgres and user-code, each with condition: service_healthy, so it starts only once both are healthy.',
