@@ -115,7 +115,7 @@ async function runMode(
     const echoes: number[] = [];
     const checks: number[] = [];
     const busy = await measure(provider, runner.pid!, learners.length, async () => {
-      await Promise.all(learners.map((l) => act(l, o.seconds, echoes, checks)));
+      await Promise.all(learners.map((l) => act(l, o.seconds, 10, echoes, checks)));
     });
     await sleep(3000);
     const idle = await measure(provider, runner.pid!, learners.length, async () => {

@@ -1,7 +1,7 @@
 /**
  * Density: how many active learners one host holds. Learners are added in steps; at each step
  * every learner, for a fixed window, types a key every second (its echo timed), runs an inner
- * `docker run --rm debian true` every 10 s and presses Check every 5 s (click → the
+ * `docker run --rm debian true` every `runEvery` s (10 by default) and presses Check every 5 s (click → the
  * result of the task they are on, timed), while the platform runs its own checks after each
  * command and on its poll (every 4 s by default): checks every few seconds in all. The curve
  * ends at the first step past echo p95 50 ms or check p95 1 s (or at the last step).
@@ -121,14 +121,21 @@ export interface DensityStep {
 }
 
 /** One learner's activity for `seconds`; pushes its samples into the shared arrays. */
-export async function act(l: ScriptedLearner, seconds: number, echoes: number[], checks: number[]) {
+export async function act(
+  l: ScriptedLearner,
+  seconds: number,
+  runEvery: number,
+  echoes: number[],
+  checks: number[],
+) {
   const offset = Math.random() * 1000;
   await sleep(offset);
   const end = performance.now() + seconds * 1000;
   let checkDue = performance.now() + Math.random() * CHECK_EVERY_MS;
-  for (let tick = Math.floor(Math.random() * 10); performance.now() < end; tick++) {
+  for (let tick = Math.floor(Math.random() * runEvery); performance.now() < end; tick++) {
     const t = performance.now();
-    if (tick % 10 === 0) l.send({ type: 'input', data: '\u0015docker run --rm debian true\r' });
+    if (tick % runEvery === 0)
+      l.send({ type: 'input', data: '\u0015docker run --rm debian true\r' });
     else echoes.push(await l.echo().catch(() => 30_000));
     if (performance.now() >= checkDue) {
       checks.push(await l.check());
@@ -141,6 +148,8 @@ export async function act(l: ScriptedLearner, seconds: number, echoes: number[],
 export async function densityBench(o: {
   steps: number[];
   seconds: number;
+  /** Seconds between a learner's inner `docker run`s: the weight of the learners' own work. */
+  runEvery?: number;
   /** How checks run (SLIPWAY_CHECK_MODE); the runner's default when undefined. */
   mode?: 'exec' | 'resident';
   log: (s: string) => void;
@@ -161,6 +170,7 @@ export async function densityBench(o: {
   await runner.start();
   const provider = createSandboxProvider({ ...defaults, instance: runner.instance });
   const terminalUrl = `${runner.url.replace('http', 'ws')}/api/labs/${LAB}/terminal?cols=120&rows=30`;
+  const runEvery = o.runEvery ?? 10;
   const learners: ScriptedLearner[] = [];
   const steps: DensityStep[] = [];
   try {
@@ -185,7 +195,7 @@ export async function densityBench(o: {
         await sandboxSeconds(provider, LAB),
         benchSeconds(),
       ];
-      await Promise.all(learners.map((l) => act(l, o.seconds, echoes, checks)));
+      await Promise.all(learners.map((l) => act(l, o.seconds, runEvery, echoes, checks)));
       const [m1, s1, b1] = [
         machineBusySeconds(),
         await sandboxSeconds(provider, LAB),
@@ -213,7 +223,7 @@ export async function densityBench(o: {
       step.within = step.echo.p95 <= ECHO_LIMIT_MS && step.check.p95 <= CHECK_LIMIT_MS;
       steps.push(step);
       o.log(
-        `  ${o.mode ?? 'default'} · ${n} learners: cores platform ${step.platformCores.toFixed(2)}, learners ${step.learnerCores.toFixed(2)} · echo ${fmtDist(step.echo)} · check ${fmtDist(step.check)} · ${step.memMiB.toFixed(0)} MiB each · ${step.within ? 'within' : 'PAST'} the limits`,
+        `  ${o.mode ?? 'default'} · run every ${runEvery} s · ${n} learners: cores platform ${step.platformCores.toFixed(2)}, learners ${step.learnerCores.toFixed(2)} · echo ${fmtDist(step.echo)} · check ${fmtDist(step.check)} · ${step.memMiB.toFixed(0)} MiB each · ${step.within ? 'within' : 'PAST'} the limits`,
       );
       if (!step.within) break;
     }
@@ -222,7 +232,7 @@ export async function densityBench(o: {
   }
   const held = steps.filter((s) => s.within).at(-1)?.learners ?? 0;
   const curve = [
-    "| Checks | Active learners | Cores busy: platform / learners' own | Echo p50 / p95 / p99 | Check (click → result) p50 / p95 / p99 | Memory per active sandbox (anonymous) | Within echo p95 ≤ 50 ms and check p95 ≤ 1 s |",
+    `| Checks (a \`docker run\` every ${runEvery} s) | Active learners | Cores busy: platform / learners' own | Echo p50 / p95 / p99 | Check (click → result) p50 / p95 / p99 | Memory per active sandbox (anonymous) | Within echo p95 ≤ 50 ms and check p95 ≤ 1 s |`,
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...steps.map(
       (s) =>
@@ -232,7 +242,7 @@ export async function densityBench(o: {
   const last = steps.at(-1);
   const rows: BenchRow[] = [
     {
-      figure: `Active learners held, checks ${o.mode ?? 'default'} (steps of ${o.steps.join(', ')}; ${o.seconds} s each)`,
+      figure: `Active learners held, checks ${o.mode ?? 'default'}, a \`docker run\` every ${runEvery} s (steps of ${o.steps.join(', ')}; ${o.seconds} s each)`,
       slipway: `${held}${last && !last.within ? ` (at ${last.learners}: echo p95 ${fmtMs(last.echo.p95)}, check p95 ${fmtMs(last.check.p95)})` : ''}`,
       baseline: 'limits: echo p95 ≤ 50 ms, check p95 ≤ 1 s',
       budget: `≥ 25 ${held >= 25 ? '✅' : '❌'}`,

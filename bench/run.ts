@@ -7,7 +7,7 @@
  *   (default: all but cluster; `cluster` makes a 3-node test cluster on this machine, measures
  *   it, and removes it)
  *   BENCH_STARTS=5 BENCH_KEYS=300 BENCH_DENSITY_STEPS=1,2,3,4,6,8,10,15,20,25,30
- *   BENCH_DENSITY_SECONDS=60 BENCH_DENSITY_MODES=exec,resident BENCH_COST_LEARNERS=10
+ *   BENCH_DENSITY_SECONDS=60 BENCH_DENSITY_RUN_EVERY=10 BENCH_DENSITY_MODES=exec,resident BENCH_COST_LEARNERS=10
  *   BENCH_COST_SECONDS=60
  *   BENCH_WRITE=0   print only, leave BENCHMARKS.md alone
  */
@@ -59,6 +59,7 @@ if (want('density')) {
     const d = await densityBench({
       steps: (env.BENCH_DENSITY_STEPS ?? '1,2,3,4,6,8,10,15,20,25,30').split(',').map(Number),
       seconds: Number(env.BENCH_DENSITY_SECONDS ?? 60),
+      runEvery: Number(env.BENCH_DENSITY_RUN_EVERY ?? 10),
       mode: mode as 'exec' | 'resident',
       log,
     });
