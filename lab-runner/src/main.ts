@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { ApiTokenStore } from './accounts/api-token-store.ts';
 import { InstructorStore } from './accounts/instructor-store.ts';
 import { DEFAULT_LOGIN_POLICY, FailureLog } from './accounts/login-policy.ts';
 import { CheckRunner } from './checks/check-runner.ts';
@@ -207,6 +208,7 @@ export async function startPlatform(
   const offWebhooks = bus.subscribe((e) => outbox.handle(e));
   const instructorApi = {
     instructors: new InstructorStore(db),
+    tokens: new ApiTokenStore(db),
     classes,
     activity: new ActivityStore(db),
     sessions,

@@ -23,6 +23,8 @@ export interface EnginelessOptions {
   instructors?: Record<string, string>;
   /** More settings for the runner's environment. */
   env?: Record<string, string>;
+  /** More files of the course, by path under its root (e.g. a lab under labs/<id>/). */
+  files?: Record<string, string>;
 }
 
 /** The cookies a response sets, as a Cookie header. */
@@ -34,6 +36,8 @@ export const cookieOf = (r: Response) =>
 
 export interface EnginelessPlatform extends AsyncDisposable {
   platform: RunningPlatform;
+  /** The runner's data directory (its SQLite file is slipway.db there). */
+  dataDir: string;
   url(path: string): string;
   /** A JSON request with a Cookie header (and a JSON body when given). */
   call(method: string, path: string, cookie?: string, body?: unknown): Promise<Response>;
@@ -50,6 +54,7 @@ export async function startEngineless(opts: EnginelessOptions): Promise<Enginele
     f.write(`content/${path}`, text);
   }
   f.write('labs/.keep', '');
+  for (const [path, text] of Object.entries(opts.files ?? {})) f.write(path, text);
   f.write('images/course/.keep', '');
   const dataDir = mkdtempSync(join(tmpdir(), `slipway-${opts.name}-`));
   const removeFiles = () => {
@@ -96,6 +101,7 @@ export async function startEngineless(opts: EnginelessOptions): Promise<Enginele
   };
   return {
     platform,
+    dataDir,
     url,
     call,
     login: async (username, password) =>

@@ -192,6 +192,16 @@ export const catalogue = {
     (p) => `That is a lot of answers in a short time. Try again in ${p.wait} s.`,
     'Read the explanation, think it over, then answer again.',
   ),
+  API_TOKEN_INVALID: learner(
+    401,
+    () => 'The request has no valid API token.',
+    'Send `Authorization: Bearer <token>` with a token from the instructor dashboard; a revoked token stops working at once.',
+  ),
+  API_TOKEN_NOT_FOUND: learner(
+    404,
+    () => 'You have no such API token.',
+    'Reload the list of your API tokens.',
+  ),
   CLASS_NOT_FOUND: learner(
     404,
     () => 'There is no such class.',

@@ -12,6 +12,7 @@ import type { Identity } from './identity.ts';
 import { handleInstructorApi, type InstructorApiDeps } from './instructor-api.ts';
 import { handleJoinApi } from './join-api.ts';
 import { type Origins, originAllowed } from './origins.ts';
+import { handleReadApi } from './read-api.ts';
 import { sendError, sendJson } from './responses.ts';
 
 export interface ApiDeps {
@@ -105,6 +106,7 @@ export async function handleApi(
       });
       return true;
     }
+    if (handleReadApi(req, res, url, deps.instructorApi)) return true;
     if (await handleInstructorApi(req, res, url.pathname, deps.instructorApi)) return true;
     if (await handleJoinApi(req, res, url.pathname, { ...deps, bus: deps.instructorApi.bus }))
       return true;

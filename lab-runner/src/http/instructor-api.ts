@@ -1,5 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiTokenStore } from '../accounts/api-token-store.ts';
 import type { InstructorStore } from '../accounts/instructor-store.ts';
 import {
   ADDRESS_LOGIN_POLICY,
@@ -31,10 +32,12 @@ import {
 } from './instructor-auth.ts';
 import { readJson } from './request-body.ts';
 import { sendJson } from './responses.ts';
+import { handleTokensApi } from './tokens-api.ts';
 import { handleWebhooksApi, type WebhooksApiDeps } from './webhooks-api.ts';
 
 export interface InstructorApiDeps extends ClassViewDeps, WebhooksApiDeps {
   instructors: InstructorStore;
+  tokens: ApiTokenStore;
   store: ProgressStore;
   bus: EventBus;
   logger: Logger;
@@ -87,6 +90,7 @@ export async function handleInstructorApi(
   }
 
   if (await handleWebhooksApi(req, res, path, me, deps)) return true;
+  if (await handleTokensApi(req, res, path, me, deps.tokens)) return true;
 
   const m = CLASS.exec(path);
   // Another instructor's class looks exactly like one that does not exist.

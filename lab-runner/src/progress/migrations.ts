@@ -273,4 +273,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, id);
     `,
   },
+  {
+    version: 10,
+    name: "instructors' API tokens",
+    sql: `
+      -- A token for the read API (/api/v1/). Only its SHA-256 is kept; the prefix is the
+      -- start of the token, shown in lists so its owner can tell tokens apart.
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        instructor_id TEXT NOT NULL REFERENCES instructors(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        label TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+      );
+      CREATE INDEX api_tokens_by_instructor ON api_tokens (instructor_id, created_at);
+    `,
+  },
 ];

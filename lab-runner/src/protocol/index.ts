@@ -4,6 +4,8 @@ export * from './friendly-parse.ts';
 export * from './lab-manifest.ts';
 export * from './lesson.ts';
 export * from './messages.ts';
+export * from './openapi.ts';
 export * from './progress-events.ts';
 export * from './questions.ts';
+export * from './read-api.ts';
 export * from './webhook-events.ts';

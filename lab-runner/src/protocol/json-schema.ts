@@ -2,10 +2,14 @@ import { z } from 'zod';
 import { labManifestSchema } from './lab-manifest.ts';
 import { moduleSchema } from './lesson.ts';
 import { clientMessageSchema, serverMessageSchema } from './messages.ts';
+import { openApiDocument } from './openapi.ts';
 import { questionListSchema } from './questions.ts';
 import { webhookEventSchema } from './webhook-events.ts';
 
-/** JSON Schemas for editors (lab.yaml, module.yaml) and for writers of other clients. */
+/**
+ * JSON Schemas for editors (lab.yaml, module.yaml) and for writers of other clients, and the
+ * read API's OpenAPI document.
+ */
 export function jsonSchemas(): Record<string, unknown> {
   const input = (schema: z.ZodType, title: string) => ({
     ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
@@ -33,5 +37,6 @@ export function jsonSchemas(): Record<string, unknown> {
       webhookEventSchema,
       'Slipway webhook event (the body of a signed webhook POST)',
     ),
+    'read-api.openapi.json': openApiDocument(),
   };
 }

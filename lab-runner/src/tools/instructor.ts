@@ -3,6 +3,7 @@
  *   npm run instructor -- create <username>
  *   npm run instructor -- set-password <username>
  *   npm run instructor -- list
+ *   npm run instructor -- token create|list|revoke … (see instructor-tokens.ts)
  * The password is read from SLIPWAY_INSTRUCTOR_PASSWORD, else asked for twice on the terminal
  * (not echoed), else read as one line from standard input.
  */
@@ -12,6 +13,7 @@ import { InstructorStore } from '../accounts/instructor-store.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../accounts/passwords.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../progress/database.ts';
+import { TOKEN_USAGE, tokenCommand } from './instructor-tokens.ts';
 
 async function ask(question: string): Promise<string> {
   const rl = createInterface({
@@ -49,6 +51,8 @@ async function main(): Promise<number> {
   const db = openDatabase(join(config.dataDir, 'slipway.db'));
   const store = new InstructorStore(db);
   try {
+    if (command === 'token')
+      return tokenCommand(db, process.argv.slice(3), console.log, console.error);
     if (command === 'list') {
       const rows = db
         .prepare('SELECT username, created_at AS createdAt FROM instructors ORDER BY username')
@@ -59,7 +63,7 @@ async function main(): Promise<number> {
     }
     if ((command !== 'create' && command !== 'set-password') || !username) {
       console.error(
-        'usage: npm run instructor -- create <username> | set-password <username> | list',
+        `usage: npm run instructor -- create <username> | set-password <username> | list\n       ${TOKEN_USAGE}`,
       );
       return 2;
     }

@@ -99,7 +99,7 @@ export async function failureFrom(res: Response): Promise<ApiFailure> {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   body?: unknown;
   /** Milliseconds before the request counts as not answered. */
   timeoutMs?: number;
@@ -169,6 +169,15 @@ export const paths = {
   exportJson: (id: string) => `/api/instructor/classes/${seg(id)}/export.json`,
   learner: (classId: string, learnerId: string) =>
     `/api/instructor/classes/${seg(classId)}/learners/${seg(learnerId)}`,
+  tokens: '/api/instructor/tokens',
+  token: (id: string) => `/api/instructor/tokens/${seg(id)}`,
+  webhooks: (classId: string) => `/api/instructor/classes/${seg(classId)}/webhooks`,
+  webhook: (classId: string, id: string) =>
+    `/api/instructor/classes/${seg(classId)}/webhooks/${seg(id)}`,
+  webhookResume: (classId: string, id: string) =>
+    `/api/instructor/classes/${seg(classId)}/webhooks/${seg(id)}/resume`,
+  webhookDeliveries: (classId: string) =>
+    `/api/instructor/classes/${seg(classId)}/webhooks/deliveries`,
   recording: (classId: string, learnerId: string, recordingId: number) =>
     `/api/instructor/classes/${seg(classId)}/learners/${seg(learnerId)}/recordings/${recordingId}`,
   shadow: (

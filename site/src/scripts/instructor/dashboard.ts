@@ -1,10 +1,15 @@
-/** /instructor/: login, the instructor's classes, and the "new class" form. */
+/**
+ * /instructor/: login, the instructor's classes, the "new class" form, and the panels for API
+ * tokens and webhooks (tokens-panel.ts, webhooks-panel.ts).
+ */
 
 import { fetchAuthStatus, signInHref } from '../sign-in/sign-in.ts';
 import { api, asFailure, isFailure, pages, paths } from './api.ts';
 import { copyButton, h, problemPanel, required, safeNext } from './dom.ts';
 import { dateTime, plural } from './format.ts';
+import { tokensPanel } from './tokens-panel.ts';
 import type { ClassSummary, CreatedClass, ModuleOutline } from './types.ts';
+import { webhooksPanel } from './webhooks-panel.ts';
 
 const root = required('[data-dashboard]');
 const loading = required('[data-loading]', root);
@@ -26,6 +31,10 @@ const newError = required('[data-testid="new-class-error"]', root);
 const newSubmit = required<HTMLButtonElement>('[data-testid="new-class-submit"]', root);
 const created = required('[data-created]', root);
 const sso = required('[data-sso]', root);
+const tokens = tokensPanel(required('[data-tokens-panel]', root), { signedOut: () => signedOut() });
+const webhooks = webhooksPanel(required('[data-webhooks-panel]', root), {
+  signedOut: () => signedOut(),
+});
 
 let course: ModuleOutline[] = [];
 let classes: ClassSummary[] = [];
@@ -96,6 +105,7 @@ async function enter(name: string): Promise<void> {
   classes = list.classes;
   renderModules();
   renderClasses();
+  void tokens.load();
   show('dashboard');
 }
 
@@ -139,6 +149,7 @@ function renderClasses(): void {
     ),
   );
   classesEmpty.hidden = classes.length > 0;
+  webhooks.show(classes);
 }
 
 function renderModules(): void {
