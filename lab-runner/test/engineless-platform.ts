@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeFixture } from '../../site/src/build/test-fixtures.ts';
+import { type Fixture, makeFixture } from '../../site/src/build/test-fixtures.ts';
 import { InstructorStore } from '../src/accounts/instructor-store.ts';
 import { hashPassword } from '../src/accounts/passwords.ts';
 import { loadConfig } from '../src/config.ts';
-import { silentLogger } from '../src/errors/log.ts';
+import { type Logger, silentLogger } from '../src/errors/log.ts';
 import { type RunningPlatform, startPlatform } from '../src/main.ts';
 import { openDatabase } from '../src/progress/database.ts';
 
@@ -23,6 +23,9 @@ export interface EnginelessOptions {
   instructors?: Record<string, string>;
   /** More settings for the runner's environment. */
   env?: Record<string, string>;
+  /** Writes more files (labs, images) into the repository layout before the runner starts. */
+  setup?: (f: Fixture) => void;
+  logger?: Logger;
 }
 
 /** The cookies a response sets, as a Cookie header. */
@@ -37,6 +40,7 @@ export interface EnginelessPlatform extends AsyncDisposable {
   url(path: string): string;
   /** A JSON request with a Cookie header (and a JSON body when given). */
   call(method: string, path: string, cookie?: string, body?: unknown): Promise<Response>;
+  dataDir: string;
   /** An instructor's session cookie. */
   login(username: string, password: string): Promise<string>;
   close(): Promise<void>;
@@ -51,6 +55,7 @@ export async function startEngineless(opts: EnginelessOptions): Promise<Enginele
   }
   f.write('labs/.keep', '');
   f.write('images/course/.keep', '');
+  opts.setup?.(f);
   const dataDir = mkdtempSync(join(tmpdir(), `slipway-${opts.name}-`));
   const removeFiles = () => {
     rmSync(dataDir, { recursive: true, force: true });
@@ -76,7 +81,7 @@ export async function startEngineless(opts: EnginelessOptions): Promise<Enginele
       SLIPWAY_INSTANCE: `${opts.name}-test`,
       ...opts.env,
     };
-    platform = await startPlatform(loadConfig(env, f.root), silentLogger);
+    platform = await startPlatform(loadConfig(env, f.root), opts.logger ?? silentLogger);
   } catch (err) {
     removeFiles();
     throw err;
@@ -98,6 +103,7 @@ export async function startEngineless(opts: EnginelessOptions): Promise<Enginele
     platform,
     url,
     call,
+    dataDir,
     login: async (username, password) =>
       cookieOf(await call('POST', '/api/instructor/login', '', { username, password })),
     close,
