@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isWildcardHost, normalizeOrigin } from './http/origins.ts';
-import { byteSize, formatProblems, friendlyParse, type OperatorWebhook } from './protocol/index.ts';
+import { readLtiPlatforms } from './lti/platforms.ts';
+import {
+  byteSize,
+  formatProblems,
+  friendlyParse,
+  type LtiPlatform,
+  type OperatorWebhook,
+} from './protocol/index.ts';
 import { parsePoolSetting } from './sessions/warm-pool-policy.ts';
 import { readOperatorWebhooks } from './webhooks/operator-hooks.ts';
 import { parseAllowedNetworks } from './webhooks/url-policy.ts';
@@ -45,7 +52,7 @@ export const settings = [
     env: 'SLIPWAY_DATA_DIR',
     key: 'dataDir',
     default: '.slipway',
-    doc: 'Holds the SQLite file (`slipway.db`) and the cookie secret.',
+    doc: 'Holds the SQLite file (`slipway.db`), the cookie secret and the LTI tool key (`lti-tool-key.json`).',
   },
   {
     env: 'SLIPWAY_PROVIDER',
@@ -371,6 +378,18 @@ export const settings = [
     default: 'off',
     doc: '`off`: learners stay anonymous (a cookie in their browser). `optional`: learners may sign in, keeping what they did before and finding it again on any browser. `required`: learners sign in before Slipway keeps anything of theirs (starting a lab, joining a class, answering a question, a lesson read).',
   },
+  {
+    env: 'SLIPWAY_LTI_PLATFORMS',
+    key: 'ltiPlatforms',
+    default: '(none)',
+    doc: 'Path of a JSON file listing the LMSs that may launch Slipway as an LTI 1.3 tool: `[{"name", "issuer", "clientId", "deploymentIds": [...], "authLoginUrl", "tokenUrl", "jwksUrl"}]`. Unset: the `/lti/` routes say LTI is off. See “LMS (LTI 1.3)”.',
+  },
+  {
+    env: 'SLIPWAY_LTI_RETRY_BASE_MS',
+    key: 'ltiRetryBaseMs',
+    default: '5000',
+    doc: 'Wait before a score the LMS’s gradebook did not take is sent again; each later wait is four times longer, up to 8 attempts.',
+  },
 ] as const;
 
 const boolish = z
@@ -512,6 +531,8 @@ const configSchema = z
     oidcLearners: z.enum(['off', 'optional', 'required'], {
       error: 'must be "off", "optional" or "required"',
     }),
+    ltiPlatforms: z.string().optional(),
+    ltiRetryBaseMs: int(10, 3_600_000),
   })
   .superRefine((c, ctx) => {
     if (c.oidcIssuer) {
@@ -596,9 +617,11 @@ export function issuerProblem(v: string): string | undefined {
   return 'must be an https URL (plain http is allowed on a loopback address only)';
 }
 
-export type Config = Omit<z.output<typeof configSchema>, 'webhooks'> & {
+export type Config = Omit<z.output<typeof configSchema>, 'webhooks' | 'ltiPlatforms'> & {
   oidc: OidcSettings | undefined;
   webhooks: OperatorWebhook[];
+  /** The LMSs registered for LTI 1.3 launches; empty when LTI is off. */
+  ltiPlatforms: LtiPlatform[];
 };
 
 /** Reads the configuration from an environment; throws one message listing every problem. */
@@ -641,10 +664,19 @@ export function loadConfig(env: Record<string, string | undefined>, root = proce
       `invalid configuration:\nenvironment: SLIPWAY_WEBHOOKS: ${(err as Error).message}`,
     );
   }
+  let ltiPlatforms: LtiPlatform[];
+  try {
+    ltiPlatforms = readLtiPlatforms(c.ltiPlatforms, root);
+  } catch (err) {
+    throw new Error(
+      `invalid configuration:\nenvironment: SLIPWAY_LTI_PLATFORMS: ${(err as Error).message}`,
+    );
+  }
   return {
     ...c,
     oidc,
     webhooks,
+    ltiPlatforms,
     dataDir: resolve(root, c.dataDir),
     labsDir: resolve(root, c.labsDir),
     contentDir: resolve(root, c.contentDir),

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createRemoteJWKSet } from 'jose';
+import { type Course, readCourse } from '../../site/src/build/course.ts';
 import { ApiTokenStore } from './accounts/api-token-store.ts';
 import { InstructorStore } from './accounts/instructor-store.ts';
 import { DEFAULT_LOGIN_POLICY, FailureLog } from './accounts/login-policy.ts';
@@ -11,6 +13,7 @@ import { type Config, loadConfig } from './config.ts';
 import { consoleLogger, type Logger } from './errors/log.ts';
 import { EventBus } from './events/event-bus.ts';
 import { Identity } from './http/identity.ts';
+import { keySets } from './http/lti-routes.ts';
 import { type Origins, resolveOrigins } from './http/origins.ts';
 import { createPlatformServer } from './http/server.ts';
 import { CALLBACK_ROUTE } from './http/sign-in-routes.ts';
@@ -19,6 +22,14 @@ import { PreviewTokens } from './identity/preview-tokens.ts';
 import { loadOrCreateSecret } from './identity/secret.ts';
 import { loadCourseImages } from './labs/course-images.ts';
 import { loadLabs } from './labs/load-labs.ts';
+import { PlatformServices } from './lti/ags-client.ts';
+import { DeepLinkRequests } from './lti/deep-link.ts';
+import { LtiStore } from './lti/lti-store.ts';
+import { PendingLaunches } from './lti/pending-launch.ts';
+import { type LabPlace, labPlaces } from './lti/score.ts';
+import { ScoreSender } from './lti/score-sender.ts';
+import { ScoreStore } from './lti/score-store.ts';
+import { loadOrCreateToolKey } from './lti/tool-key.ts';
 import { OidcClient } from './oidc/oidc-client.ts';
 import { PendingLogins } from './oidc/pending-login.ts';
 import { ActivityStore } from './progress/activity-store.ts';
@@ -62,6 +73,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 /** Webhook events, with their deliveries and attempts, are kept this long in the log. */
 const WEBHOOK_RETENTION_MS = 7 * 86_400_000;
+/** Score sends to LMS gradebooks (and their attempts) are kept this long once settled. */
+const LTI_SCORE_RETENTION_MS = 180 * 86_400_000;
 /** How often the class view's stuck rule is read for `learner.stuck` webhooks. */
 const STUCK_SWEEP_MS = 30_000;
 
@@ -157,11 +170,14 @@ export async function startPlatform(
 
   const classes = new ClassStore(db);
   let outline: ModuleOutline[] = [];
+  let course: Course = { modules: [] };
   try {
     outline = courseOutline(config.contentDir, labs);
+    course = readCourse(config.contentDir);
   } catch (err) {
     logger.error('the course content could not be read; classes will list no labs', err);
   }
+  const places: ReadonlyMap<string, LabPlace> = labPlaces(course);
   // Questions come from the lessons' front matter, checked with the site build's schema; a
   // broken one is reported by file and field, and no question can be answered until it is fixed.
   let questions: CourseQuestions = new Map();
@@ -206,6 +222,31 @@ export async function startPlatform(
     onQueued: () => webhookWorker.wake(),
   });
   const offWebhooks = bus.subscribe((e) => outbox.handle(e));
+
+  // LTI 1.3: scores go to LMS gradebooks as learners progress, queued in SQLite like webhooks.
+  const ltiStore = new LtiStore(db);
+  const ltiScores = new ScoreStore(db);
+  const lti =
+    config.ltiPlatforms.length > 0
+      ? await (async () => {
+          const key = await loadOrCreateToolKey(join(config.dataDir, 'lti-tool-key.json'));
+          const services = new PlatformServices(key);
+          const scores = new ScoreSender({
+            lti: ltiStore,
+            scores: ltiScores,
+            services,
+            platforms: () => config.ltiPlatforms,
+            labs,
+            places: () => places,
+            progress: store,
+            answers: questionDeps.answers,
+            logger,
+            policy: { ...DEFAULT_RETRY_POLICY, baseMs: config.ltiRetryBaseMs },
+          });
+          return { platforms: config.ltiPlatforms, key, store: ltiStore, services, scores };
+        })()
+      : undefined;
+  const offLti = lti ? bus.subscribe((e) => lti.scores.handle(e)) : () => {};
   const instructorApi = {
     instructors: new InstructorStore(db),
     tokens: new ApiTokenStore(db),
@@ -224,6 +265,7 @@ export async function startPlatform(
     },
     failures: new FailureLog(DEFAULT_LOGIN_POLICY.windowMs),
     cookieSecure: config.cookieSecure,
+    ltiScores: { contexts: ltiStore, scores: ltiScores },
     webhooks: {
       subscriptions,
       deliveries,
@@ -273,6 +315,23 @@ export async function startPlatform(
       logger,
       cookieSecure: config.cookieSecure,
       origins: currentOrigins,
+    },
+    lti: {
+      lti,
+      pending: new PendingLaunches(secret),
+      deepLinks: new DeepLinkRequests(secret),
+      keysOf: keySets((url) => createRemoteJWKSet(url)),
+      signIns,
+      instructors: instructorApi.instructors,
+      classes,
+      identity,
+      sessions,
+      course: () => course,
+      places: () => places,
+      labTaskCount: (labId) => labs.labs.get(labId)?.tasks.length ?? 0,
+      logger,
+      cookieSecure: config.cookieSecure,
+      home: () => currentOrigins().site[0]!,
     },
   });
   const sitePort = await listen(server, config.port, config.host);
@@ -333,16 +392,25 @@ export async function startPlatform(
     },
   });
   limitWatch.start(config.limitSweepMs);
-  const sweep = () =>
-    sweepRecordings(store, config.recordingRetentionDays).then(
+  const sweep = () => {
+    const forgotten = ltiScores.prune(new Date(Date.now() - LTI_SCORE_RETENTION_MS));
+    if (forgotten > 0) logger.info('old LTI score sends deleted', { count: forgotten });
+    return sweepRecordings(store, config.recordingRetentionDays).then(
       (n) => n > 0 && logger.info('old recordings deleted', { count: n }),
       (err) => logger.error('recording retention sweep failed', err),
     );
+  };
   void sweep();
   const sweeper = setInterval(sweep, 6 * 3_600_000);
   sweeper.unref();
   webhookWorker.start();
   stuckWatch.start(STUCK_SWEEP_MS);
+  lti?.scores.start();
+  if (lti)
+    logger.info('LTI 1.3 on; `npm run lti -- config` prints the values to register in the LMS', {
+      platforms: lti.platforms.map((p) => p.name),
+      login: `${origins.site[0]}/lti/login`,
+    });
 
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${sitePort}`;
   return {
@@ -360,6 +428,8 @@ export async function startPlatform(
       await stuckWatch.stop();
       offWebhooks();
       await webhookWorker.close();
+      offLti();
+      await lti?.scores.close();
       await shutdown();
       db.close();
     },

@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeFixture } from '../../site/src/build/test-fixtures.ts';
+import { type Fixture, makeFixture } from '../../site/src/build/test-fixtures.ts';
 import { InstructorStore } from '../src/accounts/instructor-store.ts';
 import { hashPassword } from '../src/accounts/passwords.ts';
 import { loadConfig } from '../src/config.ts';
-import { silentLogger } from '../src/errors/log.ts';
+import { type Logger, silentLogger } from '../src/errors/log.ts';
 import { type RunningPlatform, startPlatform } from '../src/main.ts';
 import { openDatabase } from '../src/progress/database.ts';
 
@@ -23,8 +23,9 @@ export interface EnginelessOptions {
   instructors?: Record<string, string>;
   /** More settings for the runner's environment. */
   env?: Record<string, string>;
-  /** More files of the course, by path under its root (e.g. a lab under labs/<id>/). */
-  files?: Record<string, string>;
+  /** Writes more files (labs, images) into the repository layout before the runner starts. */
+  setup?: (f: Fixture) => void;
+  logger?: Logger;
 }
 
 /** The cookies a response sets, as a Cookie header. */
@@ -54,8 +55,8 @@ export async function startEngineless(opts: EnginelessOptions): Promise<Enginele
     f.write(`content/${path}`, text);
   }
   f.write('labs/.keep', '');
-  for (const [path, text] of Object.entries(opts.files ?? {})) f.write(path, text);
   f.write('images/course/.keep', '');
+  opts.setup?.(f);
   const dataDir = mkdtempSync(join(tmpdir(), `slipway-${opts.name}-`));
   const removeFiles = () => {
     rmSync(dataDir, { recursive: true, force: true });
@@ -81,7 +82,7 @@ export async function startEngineless(opts: EnginelessOptions): Promise<Enginele
       SLIPWAY_INSTANCE: `${opts.name}-test`,
       ...opts.env,
     };
-    platform = await startPlatform(loadConfig(env, f.root), silentLogger);
+    platform = await startPlatform(loadConfig(env, f.root), opts.logger ?? silentLogger);
   } catch (err) {
     removeFiles();
     throw err;

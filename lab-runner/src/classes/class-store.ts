@@ -35,6 +35,9 @@ const toClass = (r: Row): ClassInfo => ({ ...r, modules: JSON.parse(r.modules) a
 const SELECT =
   'SELECT id, instructor_id AS instructorId, name, modules, join_code AS joinCode, created_at AS createdAt FROM classes';
 
+const TAUGHT_BY =
+  '(instructor_id = ? OR id IN (SELECT class_id FROM class_teachers WHERE instructor_id = ?))';
+
 export class ClassStore {
   private readonly db: DatabaseSync;
 
@@ -59,11 +62,14 @@ export class ClassStore {
     return c;
   }
 
-  /** A class only if it belongs to this instructor: others' classes do not exist for them. */
+  /**
+   * A class only if this instructor owns it or teaches it (an LMS course's instructors, see
+   * addTeacher): others' classes do not exist for them.
+   */
   ownedBy(classId: string, instructorId: string): ClassInfo | undefined {
     const r = this.db
-      .prepare(`${SELECT} WHERE id = ? AND instructor_id = ?`)
-      .get(classId, instructorId) as Row | undefined;
+      .prepare(`${SELECT} WHERE id = ? AND ${TAUGHT_BY}`)
+      .get(classId, instructorId, instructorId) as Row | undefined;
     return r && toClass(r);
   }
 
@@ -82,9 +88,18 @@ export class ClassStore {
   listFor(instructorId: string): ClassInfo[] {
     return (
       this.db
-        .prepare(`${SELECT} WHERE instructor_id = ? ORDER BY created_at DESC`)
-        .all(instructorId) as unknown as Row[]
+        .prepare(`${SELECT} WHERE ${TAUGHT_BY} ORDER BY created_at DESC`)
+        .all(instructorId, instructorId) as unknown as Row[]
     ).map(toClass);
+  }
+
+  /** Lets an instructor who does not own a class see and run it as its owner does. */
+  addTeacher(classId: string, instructorId: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO class_teachers (class_id, instructor_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      )
+      .run(classId, instructorId);
   }
 
   byJoinCode(code: string): ClassInfo | undefined {

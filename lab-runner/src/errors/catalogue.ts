@@ -172,6 +172,16 @@ export const catalogue = {
     (p) => `Your account at ${p.provider} is not in a group that may teach on this site.`,
     'Ask the administrator to add you to an instructor group, or log in with a Slipway username and password.',
   ),
+  LTI_OFF: learner(
+    404,
+    () => 'Launching Slipway from a learning platform (LTI) is not set up on this site.',
+    'Ask the site’s administrator to register your LMS in SLIPWAY_LTI_PLATFORMS.',
+  ),
+  LTI_LAUNCH_REFUSED: learner(
+    401,
+    (p) => `Slipway could not accept this launch from your LMS: ${p.reason}.`,
+    'Open the activity again from your course. If it keeps happening, tell your LMS administrator: the reason above, and Slipway’s log, say which setting to check.',
+  ),
   SIGN_IN_REQUIRED: learner(
     401,
     () => 'This site asks learners to sign in before they start.',

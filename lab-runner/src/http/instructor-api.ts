@@ -30,12 +30,13 @@ import {
   sessionToken,
   setInstructorCookie,
 } from './instructor-auth.ts';
+import { handleLtiScoresApi, type LtiScoresApiDeps } from './lti-scores-api.ts';
 import { readJson } from './request-body.ts';
 import { sendJson } from './responses.ts';
 import { handleTokensApi } from './tokens-api.ts';
 import { handleWebhooksApi, type WebhooksApiDeps } from './webhooks-api.ts';
 
-export interface InstructorApiDeps extends ClassViewDeps, WebhooksApiDeps {
+export interface InstructorApiDeps extends ClassViewDeps, WebhooksApiDeps, LtiScoresApiDeps {
   instructors: InstructorStore;
   tokens: ApiTokenStore;
   store: ProgressStore;
@@ -91,6 +92,7 @@ export async function handleInstructorApi(
 
   if (await handleWebhooksApi(req, res, path, me, deps)) return true;
   if (await handleTokensApi(req, res, path, me, deps.tokens)) return true;
+  if (handleLtiScoresApi(method, res, path, me, deps)) return true;
 
   const m = CLASS.exec(path);
   // Another instructor's class looks exactly like one that does not exist.

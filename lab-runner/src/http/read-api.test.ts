@@ -85,7 +85,10 @@ beforeAll(async () => {
   runner = await startEngineless({
     name: 'read-api',
     lessons: { '01-storage/01-volumes.mdx': LESSON },
-    files: { 'labs/vol/lab.yaml': LAB, 'labs/vol/checks/one.sh': 'pass\n' },
+    setup: (f) => {
+      f.write('labs/vol/lab.yaml', LAB);
+      f.write('labs/vol/checks/one.sh', 'pass\n');
+    },
     instructors: { wanda: 'wanda-password-1', otto: 'otto-password-12' },
   });
   wanda = await runner.login('wanda', 'wanda-password-1');

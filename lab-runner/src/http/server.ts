@@ -15,6 +15,7 @@ import { clampSize } from '../terminal/resize.ts';
 import { type ApiDeps, findLab, handleApi } from './api.ts';
 import { explainCloses } from './close-reasons.ts';
 import { serveLabSocket } from './lab-socket.ts';
+import { handleLti, type LtiRouteDeps } from './lti-routes.ts';
 import { hostAllowed, originAllowed } from './origins.ts';
 import { handlePreviewEntry } from './preview-entry.ts';
 import { createPreviewServer } from './preview-server.ts';
@@ -29,6 +30,7 @@ export interface ServerDeps extends ApiDeps {
   siteDir: string;
   previewTokens: PreviewTokens;
   signIn: SignInDeps;
+  lti: LtiRouteDeps;
   /** Interval of WebSocket pings; a peer that misses one is dropped. */
   heartbeatMs?: number;
 }
@@ -86,6 +88,7 @@ export function createPlatformServer(deps: ServerDeps): PlatformServer {
     if (refused) return sendError(res, refused, logger);
     handlePreviewEntry(req, res, deps)
       .then((handled) => handled || handleSignIn(req, res, deps.signIn))
+      .then((handled) => handled || handleLti(req, res, deps.lti))
       .then((handled) => handled || handleApi(req, res, deps))
       .then((handled) => (handled ? undefined : serveStatic(deps.siteDir, req, res)))
       .catch((err) => sendError(res, err, logger, { path: req.url }));

@@ -24,9 +24,15 @@ export const MOVED_TABLES = [
 /**
  * Rows that stay with the old learner: sandbox sessions are labelled with it on the engine
  * (the runner ends them at the merge; their history stays where the labels say), and its
- * sign-in link (a learner that has one is never merged away).
+ * sign-in link (a learner that has one is never merged away), and what only a linked learner
+ * has: where an LMS launch sends its scores, and the scores sent.
  */
-export const STAYING_TABLES = ['sandboxes', 'oidc_learners'] as const;
+export const STAYING_TABLES = [
+  'sandboxes',
+  'oidc_learners',
+  'lti_grade_targets',
+  'lti_score_sends',
+] as const;
 
 /** Runs inside the caller's transaction. */
 export function mergeLearners(

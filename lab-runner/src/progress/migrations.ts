@@ -292,4 +292,79 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX api_tokens_by_instructor ON api_tokens (instructor_id, created_at);
     `,
   },
+  {
+    version: 11,
+    name: 'LTI 1.3: launch nonces, course contexts, people, grade targets and score sends',
+    sql: `
+      -- The nonce of every launch taken, until its token would have expired anyway: a launch
+      -- sent twice is refused.
+      CREATE TABLE lti_nonces (
+        issuer TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        PRIMARY KEY (issuer, nonce)
+      );
+      -- An LMS course (a context of one deployment at one platform) is one Slipway class.
+      CREATE TABLE lti_contexts (
+        issuer TEXT NOT NULL,
+        deployment_id TEXT NOT NULL,
+        context_id TEXT NOT NULL,
+        class_id TEXT NOT NULL UNIQUE REFERENCES classes(id) ON DELETE CASCADE,
+        title TEXT,
+        -- The NRPS memberships URL from the last launch that gave one.
+        memberships_url TEXT,
+        PRIMARY KEY (issuer, deployment_id, context_id)
+      );
+      -- Instructors who teach a class besides its owner (LTI instructors of the course).
+      CREATE TABLE class_teachers (
+        class_id TEXT NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+        instructor_id TEXT NOT NULL REFERENCES instructors(id) ON DELETE CASCADE,
+        PRIMARY KEY (class_id, instructor_id)
+      );
+      -- Where a learner's score for a lab goes: the AGS endpoint of the launch that opened it.
+      CREATE TABLE lti_grade_targets (
+        learner_id TEXT NOT NULL REFERENCES learners(id),
+        lab_id TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        deployment_id TEXT NOT NULL,
+        context_id TEXT NOT NULL,
+        resource_link_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        lineitems_url TEXT,
+        lineitem_url TEXT,
+        scopes TEXT NOT NULL,
+        PRIMARY KEY (learner_id, lab_id, issuer, deployment_id, context_id)
+      );
+      -- Every score sent (or to be sent) to a gradebook, with its outcome.
+      CREATE TABLE lti_score_sends (
+        id INTEGER PRIMARY KEY,
+        learner_id TEXT NOT NULL,
+        lab_id TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        deployment_id TEXT NOT NULL,
+        context_id TEXT NOT NULL,
+        score_given REAL NOT NULL,
+        score_maximum REAL NOT NULL,
+        activity_progress TEXT NOT NULL,
+        grading_progress TEXT NOT NULL,
+        -- pending, sent, failed, or superseded (a newer score for the same target was queued).
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_attempt_at TEXT,
+        response_code INTEGER,
+        last_error TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX lti_score_sends_due ON lti_score_sends (status, next_attempt_at);
+      CREATE TABLE lti_score_attempts (
+        id INTEGER PRIMARY KEY,
+        send_id INTEGER NOT NULL REFERENCES lti_score_sends(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        response_code INTEGER,
+        error TEXT
+      );
+      CREATE INDEX lti_score_attempts_by_send ON lti_score_attempts (send_id, id);
+    `,
+  },
 ];

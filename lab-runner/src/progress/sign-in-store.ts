@@ -124,6 +124,30 @@ export class SignInStore {
   }
 
   /**
+   * The learner of a person known before they sign in (a course roster from their LMS), made
+   * when new with no browser of theirs; their first sign-in finds it, as any later one does.
+   */
+  learnerOfPerson(person: Person, newLearnerId: () => string, now = new Date()): string {
+    return this.transaction(() => {
+      const row = this.db
+        .prepare('SELECT learner_id AS id FROM oidc_learners WHERE issuer = ? AND subject = ?')
+        .get(person.issuer, person.subject) as { id: string } | undefined;
+      if (row) return row.id;
+      const id = newLearnerId();
+      const at = now.toISOString();
+      this.db
+        .prepare('INSERT INTO learners (id, created_at, last_seen_at) VALUES (?, ?, ?)')
+        .run(id, at, at);
+      this.db
+        .prepare(
+          'INSERT INTO oidc_learners (issuer, subject, learner_id, name, linked_at, last_sign_in_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(person.issuer, person.subject, id, person.name ?? null, at, at);
+      return id;
+    });
+  }
+
+  /**
    * The instructor account behind a person, made at their first sign-in with a username
    * nobody has (the caller has already checked that they may teach).
    */

@@ -3,6 +3,7 @@ export * from './api-bodies.ts';
 export * from './friendly-parse.ts';
 export * from './lab-manifest.ts';
 export * from './lesson.ts';
+export * from './lti.ts';
 export * from './messages.ts';
 export * from './openapi.ts';
 export * from './progress-events.ts';
