@@ -69,7 +69,14 @@ test('an instructor runs a class: learners join, a check turns the matrix green 
   await expect(teacher.getByTestId('task-chart')).toBeVisible();
 
   // The learner page: the replay shows the commands Ada typed.
+  const sockets: string[] = [];
+  teacher.on('websocket', (ws) => sockets.push(ws.url()));
   await adaRow.getByRole('link').first().click();
+  // Which labs have a terminal open comes with the learner's data: no socket opens to ask.
+  const adaLab = teacher.locator('[data-shadow-labs] [data-lab="first-containers"]');
+  await expect(adaLab).toHaveAttribute('data-live', 'true');
+  await expect(adaLab).toContainText('terminal open');
+  expect(sockets.filter((u) => u.includes('/shadow'))).toEqual([]);
   await expect(teacher.getByTestId('timeline-command').first()).toContainText(
     'docker run -d --name web -p 8080:80 nginx',
   );

@@ -32,6 +32,11 @@ describe('a batch of checks', () => {
     expect(runs.get(0)!.durationMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('gives whole milliseconds, as the activity event of a check carries them', () => {
+    const runs = parseBatch(`${NONCE} 0 0 1700000000.123456 1700000000.4567891\nok\n`, NONCE);
+    expect(runs.get(0)!.durationMs).toBe(333);
+  });
+
   it('stops a check at its own time limit and goes on to the next', () => {
     const out = runLocally([
       { script: 'sleep 30', timeoutSeconds: 1 },

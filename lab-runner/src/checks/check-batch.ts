@@ -99,7 +99,7 @@ export function parseBatch(stdout: string, nonce: string): Map<number, BatchedRu
       stdout: body,
       stderr: '',
       timedOut: false,
-      durationMs: Math.max(0, ((end ?? 0) - (start ?? 0)) * 1000),
+      durationMs: Math.max(0, Math.round(((end ?? 0) - (start ?? 0)) * 1000)),
       complete: false,
     });
   }

@@ -1,12 +1,8 @@
 import { readCourse } from '../../../site/src/build/course.ts';
 import type { LoadedLabs } from '../labs/load-labs.ts';
-import type { LabOutline } from './roster.ts';
+import type { LabOutline, ModuleOutline } from '../protocol/instructor-views.ts';
 
-export interface ModuleOutline {
-  slug: string;
-  title: string;
-  labs: LabOutline[];
-}
+export type { ModuleOutline } from '../protocol/instructor-views.ts';
 
 /**
  * The course as an instructor picks from it: modules in order, each with the labs its lessons

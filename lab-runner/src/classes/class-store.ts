@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+import type { Member } from '../protocol/instructor-views.ts';
 
 export interface ClassInfo {
   id: string;
@@ -10,11 +11,7 @@ export interface ClassInfo {
   createdAt: string;
 }
 
-export interface Member {
-  learnerId: string;
-  displayName: string;
-  joinedAt: string;
-}
+export type { Member } from '../protocol/instructor-views.ts';
 
 /** Join codes avoid look-alike characters so they can be read aloud and typed. */
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';

@@ -1,38 +1,11 @@
 import type { LearnerActivity } from '../progress/activity-store.ts';
+import type { LabOutline, RosterRowBase } from '../protocol/instructor-views.ts';
 import { type StuckPolicy, stuckVerdict } from './stuck.ts';
 
-export interface LabOutline {
-  id: string;
-  title: string;
-  tasks: Array<{ id: string; title: string }>;
-}
+export type { CellState, LabOutline, RosterCell } from '../protocol/instructor-views.ts';
 
-export type CellState = 'done' | 'failing' | 'untried';
-
-export interface RosterCell {
-  state: CellState;
-  attempts: number;
-  completedAt?: string;
-  reason?: string;
-  /** A done task whose check has failed since: why, in the learner's words. */
-  regression?: string;
-}
-
-export interface RosterRow {
-  learnerId: string;
-  displayName: string;
-  joinedAt: string;
-  /** labId -> taskId -> cell */
-  cells: Record<string, Record<string, RosterCell>>;
-  current: { labId: string; taskId: string; since: string } | null;
-  timeOnTaskMs: number | null;
-  attemptsOnTask: number;
-  hints: number;
-  solutions: number;
-  lastActivity: string | null;
-  sandbox: string;
-  stuck: { why: string; reason: string | null } | null;
-}
+/** A learner's row of the class view without their questions (the wire shape is in protocol/). */
+export type RosterRow = RosterRowBase;
 
 const maxIso = (...xs: Array<string | null | undefined>) =>
   xs

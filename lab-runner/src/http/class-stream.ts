@@ -3,6 +3,7 @@ import { labsFor } from '../classes/class-labs.ts';
 import type { ClassInfo } from '../classes/class-store.ts';
 import { completionCounts } from '../classes/roster.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { RowUpdate } from '../protocol/instructor-views.ts';
 import { questionCounts } from '../questions/class-questions.ts';
 import { type ClassViewDeps, classView, learnerRow } from './class-view.ts';
 
@@ -47,7 +48,8 @@ export function streamClass(
     view = { ...view, rows: view.rows.map((r) => (r.learnerId === row.learnerId ? row : r)) };
     view.counts = completionCounts(view.rows, view.labs);
     view.questionCounts = questionCounts(view.rows, view.questions);
-    send('row', { row, counts: view.counts, event: e });
+    const update: RowUpdate = { row, counts: view.counts, event: e };
+    send('row', update);
   });
   const refresh = setInterval(refreshNow, 10_000);
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);

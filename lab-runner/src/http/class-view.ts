@@ -1,16 +1,21 @@
 import { labsFor, type ModuleOutline } from '../classes/class-labs.ts';
 import type { ClassInfo, ClassStore } from '../classes/class-store.ts';
-import { completionCounts, type LabOutline, type RosterRow, rosterRow } from '../classes/roster.ts';
+import { completionCounts, rosterRow } from '../classes/roster.ts';
 import type { StuckPolicy } from '../classes/stuck.ts';
 import type { ActivityStore } from '../progress/activity-store.ts';
+import type {
+  ClassView,
+  LabOutline,
+  QuestionOutline,
+  RosterRow,
+} from '../protocol/instructor-views.ts';
 import {
   type ClassQuestionsDeps,
-  type LearnerQuestions,
   learnerQuestions,
   questionCounts,
   questionCsvColumns,
 } from '../questions/class-questions.ts';
-import { type QuestionOutline, questionsFor } from '../questions/course-questions.ts';
+import { questionsFor } from '../questions/course-questions.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 
 export interface ClassViewDeps {
@@ -22,18 +27,7 @@ export interface ClassViewDeps {
   questions: ClassQuestionsDeps;
 }
 
-/** A roster row and the learner's questions (questions/class-questions.ts). */
-export type ClassRow = RosterRow & { questions: LearnerQuestions };
-
-export interface ClassView {
-  class: Pick<ClassInfo, 'id' | 'name' | 'joinCode' | 'modules' | 'createdAt'>;
-  labs: LabOutline[];
-  rows: ClassRow[];
-  counts: Record<string, Record<string, number>>;
-  questions: QuestionOutline[];
-  /** Question id -> how many members answered it correctly. */
-  questionCounts: Record<string, number>;
-}
+export type { ClassView } from '../protocol/instructor-views.ts';
 
 function sandboxState(deps: ClassViewDeps, learnerId: string) {
   return (labId: string) => deps.sessions.find(learnerId, labId)?.sandboxStatus.kind ?? 'none';
@@ -45,7 +39,7 @@ export function learnerRow(
   m: { learnerId: string; displayName: string; joinedAt: string },
   now = Date.now(),
   questions: readonly QuestionOutline[] = [],
-): ClassRow {
+): RosterRow {
   return {
     ...rosterRow(
       m,

@@ -15,6 +15,7 @@ import type { Logger } from '../errors/log.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { ProgressStore } from '../progress/progress-store.ts';
 import { createClassBodySchema, loginBodySchema } from '../protocol/index.ts';
+import type { ClassList, CreatedClass, LearnerDetail } from '../protocol/instructor-views.ts';
 import { learnerAnswers } from '../questions/class-questions.ts';
 import { streamClass } from './class-stream.ts';
 import {
@@ -79,14 +80,26 @@ export async function handleInstructorApi(
       if (unknown.length > 0)
         throw slipwayError('BAD_REQUEST', { detail: `unknown module ${unknown.join(', ')}` });
       const c = deps.classes.create(me.id, body.name, body.modules);
-      sendJson(res, 201, { id: c.id, name: c.name, joinCode: c.joinCode, modules: c.modules });
+      const created: CreatedClass = {
+        id: c.id,
+        name: c.name,
+        joinCode: c.joinCode,
+        modules: c.modules,
+      };
+      sendJson(res, 201, created);
       return true;
     }
-    sendJson(res, 200, {
-      classes: deps.classes
-        .listFor(me.id)
-        .map((c) => ({ ...c, members: deps.classes.members(c.id).length })),
-    });
+    const list: ClassList = {
+      classes: deps.classes.listFor(me.id).map((c) => ({
+        id: c.id,
+        name: c.name,
+        modules: c.modules,
+        joinCode: c.joinCode,
+        createdAt: c.createdAt,
+        members: deps.classes.members(c.id).length,
+      })),
+    };
+    sendJson(res, 200, list);
     return true;
   }
 
@@ -135,7 +148,7 @@ export async function handleInstructorApi(
   }
   const labs = labsFor(c.modules, deps.outline());
   const questions = classQuestions(deps, c);
-  sendJson(res, 200, {
+  const detail: LearnerDetail = {
     member,
     row: learnerRow(deps, labs, member, Date.now(), questions),
     questions: learnerAnswers(questions, deps.questions.answers.attempts(learnerId)),
@@ -147,7 +160,8 @@ export async function handleInstructorApi(
     recordings: deps.store
       .recordings(learnerId)
       .map(({ id, labId, sessionId, startedAt }) => ({ id, labId, sessionId, startedAt })),
-  });
+  };
+  sendJson(res, 200, detail);
   return true;
 }
 

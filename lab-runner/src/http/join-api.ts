@@ -3,6 +3,7 @@ import type { ClassStore } from '../classes/class-store.ts';
 import { slipwayError } from '../errors/catalogue.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { joinBodySchema } from '../protocol/index.ts';
+import type { Joined, LearnerClasses } from '../protocol/instructor-views.ts';
 import type { Identity } from './identity.ts';
 import { readJson } from './request-body.ts';
 import { sendJson } from './responses.ts';
@@ -18,7 +19,8 @@ export async function handleJoinApi(
 ): Promise<boolean> {
   if (path === '/api/me' && req.method === 'GET') {
     const learnerId = deps.identity.read(req);
-    sendJson(res, 200, { classes: learnerId ? deps.classes.classesOf(learnerId) : [] });
+    const mine: LearnerClasses = { classes: learnerId ? deps.classes.classesOf(learnerId) : [] };
+    sendJson(res, 200, mine);
     return true;
   }
   if (path === '/api/join' && req.method === 'POST') {
@@ -35,7 +37,8 @@ export async function handleJoinApi(
       displayName: body.displayName,
       at: new Date().toISOString(),
     });
-    sendJson(res, 200, { classId: c.id, name: c.name, displayName: body.displayName });
+    const joined: Joined = { classId: c.id, name: c.name, displayName: body.displayName };
+    sendJson(res, 200, joined);
     return true;
   }
   const m = JOIN_CODE.exec(path);

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import type { TimelineEntry } from '../protocol/instructor-views.ts';
 
 /** Everything one learner did, raw, for the instructor's views (see classes/roster.ts). */
 export interface LearnerActivity {
@@ -24,26 +25,7 @@ export interface LearnerActivity {
   lastCommandAt: string | null;
 }
 
-export type TimelineEntry =
-  | {
-      at: string;
-      kind: 'command';
-      labId: string;
-      command: string;
-      exitCode: number;
-      startedAt: string;
-    }
-  | {
-      at: string;
-      kind: 'check';
-      labId: string;
-      taskId: string;
-      passed: boolean;
-      reason: string | null;
-      trigger: string;
-    }
-  | { at: string; kind: 'completed'; labId: string; taskId: string }
-  | { at: string; kind: 'hint' | 'solution'; labId: string; taskId: string | null };
+export type { TimelineEntry } from '../protocol/instructor-views.ts';
 
 /** Read-only queries over learners' activity. */
 export class ActivityStore {

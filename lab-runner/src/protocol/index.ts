@@ -1,6 +1,7 @@
 export * from './agent-requests.ts';
 export * from './api-bodies.ts';
 export * from './friendly-parse.ts';
+export * from './instructor-views.ts';
 export * from './lab-manifest.ts';
 export * from './lesson.ts';
 export * from './lti.ts';

@@ -72,3 +72,35 @@ export const answerBodySchema = z
     error: 'send either "choice" (a number) or "text" (a string)',
   });
 export type AnswerBody = z.output<typeof answerBodySchema>;
+
+/** What the learner sees after answering: whether it was right, why, and what was right. */
+export const answerFeedbackSchema = z.strictObject({
+  correct: z.boolean(),
+  /** The explanation of the picked option (choice), or of the question (short). */
+  explanation: z.string(),
+  /** The index of the right option (choice questions). */
+  correctChoice: z.number().int().min(0).optional(),
+  /** An accepted answer (short questions). */
+  accepted: z.string().optional(),
+});
+export type AnswerFeedback = z.output<typeof answerFeedbackSchema>;
+
+/** A learner's standing on one question, as the lesson page shows it (the answer's response). */
+export const questionStatusSchema = z.strictObject({
+  /** Answered correctly at least once: done, like a completed task. */
+  done: z.boolean(),
+  attempts: z.number().int().nonnegative(),
+  /** The latest answer and its feedback, shown again when the learner comes back. */
+  last: z.strictObject({
+    choice: z.number().int().nullable(),
+    answer: z.string(),
+    at: z.iso.datetime(),
+    feedback: answerFeedbackSchema,
+  }),
+});
+export type QuestionStatus = z.output<typeof questionStatusSchema>;
+
+/** `GET /api/questions`: question id -> the learner's standing, for the questions they answered. */
+export const questionStatusesSchema = z.strictObject({
+  questions: z.record(z.string(), questionStatusSchema),
+});

@@ -1,3 +1,8 @@
+import type {
+  LearnerAnswers,
+  LearnerQuestions,
+  QuestionCell,
+} from '../protocol/instructor-views.ts';
 import type { CourseQuestions, QuestionOutline } from './course-questions.ts';
 import type { QuestionAttempt, QuestionState, QuestionStore } from './question-store.ts';
 
@@ -7,19 +12,7 @@ export interface ClassQuestionsDeps {
   answers: QuestionStore;
 }
 
-export interface QuestionCell {
-  attempts: number;
-  /** When the learner first answered correctly; null while they have not. */
-  correctAt: string | null;
-}
-
-/** One learner's questions in a class: how many are answered correctly, and each one. */
-export interface LearnerQuestions {
-  correct: number;
-  total: number;
-  /** Only the questions the learner has answered. */
-  cells: Record<string, QuestionCell>;
-}
+export type { LearnerQuestions, QuestionCell } from '../protocol/instructor-views.ts';
 
 export function learnerQuestions(
   outline: readonly QuestionOutline[],
@@ -65,7 +58,7 @@ export function questionCsvColumns(outline: readonly QuestionOutline[]) {
 export function learnerAnswers(
   outline: readonly QuestionOutline[],
   attempts: readonly QuestionAttempt[],
-): Array<QuestionOutline & { answers: Array<Pick<QuestionAttempt, 'answer' | 'correct' | 'at'>> }> {
+): LearnerAnswers[] {
   return outline.map((q) => ({
     ...q,
     answers: attempts

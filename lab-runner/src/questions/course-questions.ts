@@ -1,5 +1,6 @@
 import { type Course, readCourse } from '../../../site/src/build/course.ts';
 import type { Question } from '../protocol/index.ts';
+import type { QuestionOutline } from '../protocol/instructor-views.ts';
 
 /** A question and where it is asked. */
 export interface CourseQuestion {
@@ -36,15 +37,7 @@ export function loadCourseQuestions(contentDir: string, root = process.cwd()): C
   return questionsOf(readCourse(contentDir, root));
 }
 
-/** What the instructor's views list of a question: no answers, no explanations. */
-export interface QuestionOutline {
-  id: string;
-  module: string;
-  lessonId: string;
-  lessonTitle: string;
-  kind: Question['kind'];
-  prompt: string;
-}
+export type { QuestionOutline } from '../protocol/instructor-views.ts';
 
 /** The questions of the modules a class covers, in course order. */
 export function questionsFor(

@@ -1,4 +1,4 @@
-import type { AnswerBody, Question } from '../protocol/index.ts';
+import type { AnswerBody, AnswerFeedback, Question } from '../protocol/index.ts';
 
 /** How typed answers are compared: case, surrounding and repeated spaces do not count. */
 export function normaliseAnswer(text: string): string {
@@ -12,16 +12,8 @@ export interface GivenAnswer {
   answer: string;
 }
 
-/** What the learner sees after answering: whether it was right, why, and what was right. */
-export interface Feedback {
-  correct: boolean;
-  /** The explanation of the picked option (choice), or of the question (short). */
-  explanation: string;
-  /** The index of the right option (choice questions). */
-  correctChoice?: number;
-  /** An accepted answer (short questions). */
-  accepted?: string;
-}
+/** What the learner sees after answering (the wire shape is in protocol/questions.ts). */
+export type Feedback = AnswerFeedback;
 
 export type Graded =
   | { ok: true; given: GivenAnswer; feedback: Feedback }

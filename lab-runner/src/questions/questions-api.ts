@@ -4,10 +4,10 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { Identity } from '../http/identity.ts';
 import { readJson } from '../http/request-body.ts';
 import { sendJson } from '../http/responses.ts';
-import { answerBodySchema } from '../protocol/index.ts';
+import { answerBodySchema, type QuestionStatus } from '../protocol/index.ts';
 import type { AnswerThrottle } from './answer-throttle.ts';
 import type { CourseQuestions } from './course-questions.ts';
-import { type Feedback, feedbackFor, grade } from './grade.ts';
+import { feedbackFor, grade } from './grade.ts';
 import type { QuestionStore } from './question-store.ts';
 
 export interface QuestionsApiDeps {
@@ -19,14 +19,7 @@ export interface QuestionsApiDeps {
   bus: EventBus;
 }
 
-/** A learner's standing on one question, as the lesson page shows it. */
-export interface QuestionStatus {
-  /** Answered correctly at least once: done, like a completed task. */
-  done: boolean;
-  attempts: number;
-  /** The latest answer and its feedback, shown again when the learner comes back. */
-  last: { choice: number | null; answer: string; at: string; feedback: Feedback };
-}
+export type { QuestionStatus } from '../protocol/index.ts';
 
 const ANSWER = /^\/api\/questions\/([a-z0-9][a-z0-9-]{0,62})\/answer$/;
 

@@ -8,6 +8,11 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/errors/log.ts';
 import { type RunningPlatform, startPlatform } from '../../src/main.ts';
 import { openDatabase } from '../../src/progress/database.ts';
+import {
+  classViewSchema,
+  learnerDetailSchema,
+  rowUpdateSchema,
+} from '../../src/protocol/instructor-views.ts';
 import { engineSocket, newInstance, sweep } from './engine.ts';
 import { SseClient } from './sse-client.ts';
 import { LabClient } from './ws-client.ts';
@@ -124,12 +129,14 @@ describe('a class, live', () => {
     expect((await post('/api/join', b, { code: joinCode, displayName: 'Bo' })).status).toBe(200);
     const bad = await post('/api/join', b, { code: 'NOPE', displayName: '' });
     expect(bad.status).toBe(400);
-    const view = await (
-      await fetch(url(`/api/instructor/classes/${classId}`), { headers: { cookie: x } })
-    ).json();
-    expect(view.rows.map((r: { displayName: string }) => r.displayName)).toEqual(['Ada', 'Bo']);
-    expect(view.labs.map((l: { id: string }) => l.id)).toContain('first-containers');
-    aId = view.rows[0].learnerId;
+    const view = classViewSchema.parse(
+      await (
+        await fetch(url(`/api/instructor/classes/${classId}`), { headers: { cookie: x } })
+      ).json(),
+    );
+    expect(view.rows.map((r) => r.displayName)).toEqual(['Ada', 'Bo']);
+    expect(view.labs.map((l) => l.id)).toContain('first-containers');
+    aId = view.rows[0]!.learnerId;
   });
 
   it('another instructor cannot see the class, even with its id', async () => {
@@ -182,7 +189,7 @@ describe('a class, live', () => {
     )) as {
       data: { row: { displayName: string }; counts: Record<string, Record<string, number>> };
     };
-    expect(row.data.row.displayName).toBe('Ada');
+    expect(rowUpdateSchema.parse(row.data).row.displayName).toBe('Ada');
     expect(row.data.counts['first-containers']?.['run-web']).toBe(1);
     expect(passed).toBeDefined();
     stream.close();
@@ -198,6 +205,15 @@ describe('a class, live', () => {
     await shadow.waitForScreen('ada-still-here');
     expect(ada.screen).not.toContain('typed-by-instructor');
     shadow.close();
+    // The learner page lists the labs a shadow can attach to from the learner's detail.
+    const open = learnerDetailSchema.parse(
+      await (
+        await fetch(url(`/api/instructor/classes/${classId}/learners/${aId}`), {
+          headers: { cookie: x },
+        })
+      ).json(),
+    );
+    expect(open.terminals).toEqual(['first-containers']);
 
     // Learner B has their own sandbox: nothing of Ada's reaches them.
     const bo = new LabClient(
@@ -213,25 +229,25 @@ describe('a class, live', () => {
   });
 
   it('shows what a learner did: commands, checks, a recording with check markers, and a CSV', async () => {
-    const detail = await (
-      await fetch(url(`/api/instructor/classes/${classId}/learners/${aId}`), {
-        headers: { cookie: x },
-      })
-    ).json();
-    const commands = detail.timeline
-      .filter((t: { kind: string }) => t.kind === 'command')
-      .map((t: { command: string; exitCode: number }) => [t.command, t.exitCode]);
+    const detail = learnerDetailSchema.parse(
+      await (
+        await fetch(url(`/api/instructor/classes/${classId}/learners/${aId}`), {
+          headers: { cookie: x },
+        })
+      ).json(),
+    );
+    const commands = detail.timeline.flatMap((t) =>
+      t.kind === 'command' ? [[t.command, t.exitCode]] : [],
+    );
     expect(commands).toContainEqual(['docker run -d --name web -p 8080:80 nginx', 0]);
-    expect(
-      detail.timeline.some(
-        (t: { kind: string; taskId: string }) => t.kind === 'completed' && t.taskId === 'run-web',
-      ),
-    ).toBe(true);
+    expect(detail.timeline.some((t) => t.kind === 'completed' && t.taskId === 'run-web')).toBe(
+      true,
+    );
     expect(detail.recordings).toHaveLength(1);
     const cast = await (
       await fetch(
         url(
-          `/api/instructor/classes/${classId}/learners/${aId}/recordings/${detail.recordings[0].id}`,
+          `/api/instructor/classes/${classId}/learners/${aId}/recordings/${detail.recordings[0]!.id}`,
         ),
         { headers: { cookie: x } },
       )
@@ -265,9 +281,13 @@ describe('a class, live', () => {
     expect(adaLine).toMatch(/^Ada,/);
     const col = head!.split(',').indexOf('first-containers/run-web');
     expect(adaLine!.split(',')[col]).toMatch(/^\d{4}-\d\d-\d\dT/);
-    const json = await (
-      await fetch(url(`/api/instructor/classes/${classId}/export.json`), { headers: { cookie: x } })
-    ).json();
-    expect(json.rows[0].cells['first-containers']['run-web'].state).toBe('done');
+    const json = classViewSchema.parse(
+      await (
+        await fetch(url(`/api/instructor/classes/${classId}/export.json`), {
+          headers: { cookie: x },
+        })
+      ).json(),
+    );
+    expect(json.rows[0]!.cells['first-containers']!['run-web']!.state).toBe('done');
   });
 });

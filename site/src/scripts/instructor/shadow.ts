@@ -2,7 +2,7 @@
  * Live shadow: a read-only copy of a learner's terminal, fed by the runner's shadow socket
  * (the recent screen first, then live output). Nothing typed here is sent anywhere.
  */
-import { CloseCode, PROTOCOL_VERSION } from '../lab/protocol.ts';
+import { PROTOCOL_VERSION } from '../lab/protocol.ts';
 import { paths } from './api.ts';
 import { type ShadowState, shadowCloseText } from './shadow-close.ts';
 import { type ReadOnlyTerminal, readOnlyTerminal } from './xterm.ts';
@@ -81,40 +81,4 @@ export class Shadow {
     this.terminal?.dispose();
     this.terminal = undefined;
   }
-}
-
-/**
- * Whether a learner has a terminal open in a lab: opens the shadow socket and waits for its
- * first word (a status means yes; a 4404 close means no). Resolves undefined when the
- * runner does not answer.
- */
-export function probeShadow(
-  classId: string,
-  learnerId: string,
-  labId: string,
-  timeoutMs = 8000,
-): Promise<boolean | undefined> {
-  return new Promise((resolve) => {
-    let done = false;
-    const ws = new WebSocket(paths.shadow(location, classId, learnerId, labId));
-    const finish = (v: boolean | undefined) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
-        ws.close(1000, 'probe');
-      resolve(v);
-    };
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    ws.addEventListener('message', () => finish(true));
-    ws.addEventListener('close', (e) =>
-      finish(
-        e.code === CloseCode.unknownLab
-          ? false
-          : e.code === CloseCode.notSignedIn
-            ? false
-            : undefined,
-      ),
-    );
-  });
 }

@@ -2,7 +2,7 @@
  * What a question shows after an answer, worked out from the runner's reply. Pure (tested);
  * main.ts puts it on the page. Types only come from the runner: nothing of it is bundled.
  */
-import type { QuestionStatus } from '../../../../lab-runner/src/questions/questions-api.ts';
+import type { QuestionStatus } from '../../../../lab-runner/src/protocol/index.ts';
 
 export type { QuestionStatus };
 
