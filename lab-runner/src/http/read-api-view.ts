@@ -1,6 +1,5 @@
-import type { LabOutline } from '../classes/roster.ts';
+import type { RosterRow as ClassRow, LabOutline } from '../protocol/instructor-views.ts';
 import type { ApiLearnerDetail, ApiLearnerProgress } from '../protocol/read-api.ts';
-import type { ClassRow } from './class-view.ts';
 
 /** A learner's row of the class view (class-view.ts), as the read API gives it. */
 export function learnerProgress(row: ClassRow, labs: readonly LabOutline[]): ApiLearnerProgress {
