@@ -8,7 +8,7 @@ import { QuestionStore } from '../questions/question-store.ts';
 import { DEFAULT_RETRY_POLICY } from '../webhooks/retry-policy.ts';
 import { PlatformError, type PlatformServices } from './ags-client.ts';
 import { LtiStore } from './lti-store.ts';
-import { ScoreSender } from './score-sender.ts';
+import { refusedForGood, ScoreSender } from './score-sender.ts';
 import { ScoreStore } from './score-store.ts';
 
 const platform: LtiPlatform = {
@@ -108,13 +108,33 @@ describe('ScoreSender', () => {
     expect(s.scores.attempts(send!.id).map((a) => a.responseCode)).toEqual([500, 200]);
   });
 
-  it('gives up after the policy’s attempts, and a 4xx other than 410 still retries', async () => {
-    const s = setup([400, 503, 500]);
+  it('gives up after the policy’s attempts, retrying a throttle and server errors', async () => {
+    const s = setup([429, 503, 500]);
     close = () => s.sender.close();
     s.pass('t1');
     await vi.waitFor(() => expect(s.scores.sends('L')[0]?.status).toBe('failed'));
     expect(s.scores.sends('L')[0]).toMatchObject({ attempts: 3, responseCode: 500 });
     expect(s.posted).toEqual([]);
+  });
+
+  it('does not send again a score the gradebook refused as wrong (400)', async () => {
+    const s = setup([400, 200]);
+    close = () => s.sender.close();
+    s.pass('t1');
+    await vi.waitFor(() => expect(s.scores.sends('L')[0]?.status).toBe('failed'));
+    expect(s.scores.sends('L')[0]).toMatchObject({ attempts: 1, responseCode: 400 });
+    expect(s.posted).toEqual([]);
+  });
+
+  it('takes only answers that cannot change as final', () => {
+    expect([400, 403, 404, 410, 422].map(refusedForGood)).toEqual([true, true, true, true, true]);
+    expect([401, 408, 429, 500, 503].map(refusedForGood)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('ignores learners no launch asked scores for, and events of other kinds', () => {

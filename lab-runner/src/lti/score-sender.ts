@@ -155,12 +155,15 @@ export class ScoreSender {
       });
     } catch (err) {
       const status = err instanceof PlatformError ? err.status : undefined;
-      const decision = decideAfterAttempt(
-        attempt,
-        { status: status ?? 0 },
-        this.deps.policy,
-        (this.deps.random ?? Math.random)(),
-      );
+      const decision =
+        status !== undefined && refusedForGood(status)
+          ? ({ kind: 'failed' } as const)
+          : decideAfterAttempt(
+              attempt,
+              { status: status ?? 0 },
+              this.deps.policy,
+              (this.deps.random ?? Math.random)(),
+            );
       const error = (err as Error).message.slice(0, 500);
       if (decision.kind === 'retry')
         scores.recordAttempt(s.id, {
@@ -184,4 +187,13 @@ export class ScoreSender {
       });
     }
   }
+}
+
+/**
+ * A gradebook's answer that the same request will get again (a malformed or forbidden score,
+ * a line item gone): sending it again cannot help. An expired token (401), a timeout (408), a
+ * throttle (429) and server errors are worth another attempt.
+ */
+export function refusedForGood(status: number): boolean {
+  return status >= 400 && status < 500 && ![401, 408, 425, 429].includes(status);
 }
