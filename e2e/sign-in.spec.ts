@@ -22,6 +22,7 @@ const test = base.extend<Record<never, never>, { idpServer: TestIdp; idp: TestId
         ivan: { name: 'Ivan Instructor', preferred_username: 'ivan', groups: ['staff'] },
         lena: { name: 'Lena Learner', preferred_username: 'lena', groups: ['students'] },
         noor: { name: 'Noor Nobody', preferred_username: 'noor', groups: ['library'] },
+        mia: { name: 'Mia Member', preferred_username: 'mia', groups: ['students'] },
       });
       await idp.listen();
       try {
@@ -235,4 +236,63 @@ test('someone in no instructor group who presses the instructor button is told w
   await expect(page.getByTestId('login-sso')).toBeVisible();
   await expect(page.getByTestId('whoami')).toBeHidden();
   await ctx.close();
+});
+
+test('a class that asks for a sign-in turns an anonymous learner back with the reason, and takes her signed in', async ({
+  browser,
+  platform,
+  idp,
+}) => {
+  const teacher = await person(browser, platform.url);
+  await teacher.page.goto('/instructor/');
+  await teacher.page.getByTestId('login-sso').click();
+  await signInAtProvider(teacher.page, idp, 'ivan');
+  await expect(teacher.page.getByTestId('whoami')).toHaveText('ivan');
+  await teacher.page.getByTestId('new-class-name').fill('Members only');
+  await teacher.page.getByTestId('new-class-module-docker-fundamentals').check();
+  await teacher.page.getByTestId('new-class-require-sign-in').check();
+  await teacher.page.getByTestId('new-class-submit').click();
+  const code = await teacher.page.getByTestId('class-join-code').textContent();
+  expect(code).toMatch(/^[A-Z2-9]{8}$/);
+
+  // Anonymous: the join page says so as soon as the code is known, and the join is refused.
+  const mia = await person(browser, platform.url);
+  await mia.page.goto(`/join/?code=${code}`);
+  await expect(mia.page.getByTestId('join-class')).toHaveText(
+    'Class: Members only (sign in first to join)',
+  );
+  await mia.page.getByTestId('join-name').fill('Mia');
+  await mia.page.getByTestId('join-submit').click();
+  await expect(mia.page.getByTestId('join-error')).toContainText(
+    'This class asks its learners to sign in before they join.',
+  );
+
+  // Signed in, back on the same join link: she is in.
+  await mia.page.getByTestId('join-sso').click();
+  await signInAtProvider(mia.page, idp, 'mia');
+  await expect(mia.page).toHaveURL(`${platform.url}/join/?code=${code}`);
+  await mia.page.getByTestId('join-name').fill('Mia');
+  await mia.page.getByTestId('join-submit').click();
+  await expect(mia.page.locator('[data-join-done-text]')).toHaveText(
+    'You are in Members only as Mia',
+  );
+
+  // The class page shows the setting ticked; unticking it opens the class to anyone.
+  const { classes } = (await (await teacher.ctx.request.get('/api/instructor/classes')).json()) as {
+    classes: Array<{ id: string; name: string }>;
+  };
+  const id = classes.find((c) => c.name === 'Members only')!.id;
+  await teacher.page.goto(`/instructor/class/?id=${id}`);
+  await expect(teacher.page.getByText('Mia', { exact: true }).first()).toBeVisible();
+  const box = teacher.page.getByTestId('class-require-sign-in');
+  await expect(box).toBeChecked();
+  const saved = teacher.page.waitForResponse((r) => r.url().endsWith(`/classes/${id}/settings`));
+  await box.uncheck();
+  expect((await saved).status()).toBe(200);
+  const anon = await person(browser, platform.url);
+  await anon.page.goto(`/join/?code=${code}`);
+  await expect(anon.page.getByTestId('join-class')).toHaveText('Class: Members only');
+  await teacher.ctx.close();
+  await mia.ctx.close();
+  await anon.ctx.close();
 });

@@ -265,6 +265,7 @@ export async function startPlatform(
     },
     failures: new FailureLog(DEFAULT_LOGIN_POLICY.windowMs),
     cookieSecure: config.cookieSecure,
+    learnersCanSignIn: config.oidc !== undefined && config.oidc.learners !== 'off',
     ltiScores: { contexts: ltiStore, scores: ltiScores },
     webhooks: {
       subscriptions,
@@ -292,6 +293,7 @@ export async function startPlatform(
     classes,
     instructorApi,
     questionsApi: { ...questionDeps, identity, throttle: new AnswerThrottle(), bus },
+    signedIn: (learnerId) => signIns.isLinked(learnerId),
     labs,
     sessions,
     provider,

@@ -9,6 +9,8 @@ export interface ClassInfo {
   modules: string[];
   joinCode: string;
   createdAt: string;
+  /** Only learners who signed in (single sign-on or an LMS launch) may join. */
+  requireSignIn: boolean;
 }
 
 export type { Member } from '../protocol/instructor-views.ts';
@@ -27,10 +29,15 @@ type Row = {
   modules: string;
   joinCode: string;
   createdAt: string;
+  requireSignIn: number;
 };
-const toClass = (r: Row): ClassInfo => ({ ...r, modules: JSON.parse(r.modules) as string[] });
+const toClass = (r: Row): ClassInfo => ({
+  ...r,
+  modules: JSON.parse(r.modules) as string[],
+  requireSignIn: r.requireSignIn === 1,
+});
 const SELECT =
-  'SELECT id, instructor_id AS instructorId, name, modules, join_code AS joinCode, created_at AS createdAt FROM classes';
+  'SELECT id, instructor_id AS instructorId, name, modules, join_code AS joinCode, created_at AS createdAt, require_sign_in AS requireSignIn FROM classes';
 
 const TAUGHT_BY =
   '(instructor_id = ? OR id IN (SELECT class_id FROM class_teachers WHERE instructor_id = ?))';
@@ -42,7 +49,13 @@ export class ClassStore {
     this.db = db;
   }
 
-  create(instructorId: string, name: string, modules: string[], now = new Date()): ClassInfo {
+  create(
+    instructorId: string,
+    name: string,
+    modules: string[],
+    now = new Date(),
+    requireSignIn = false,
+  ): ClassInfo {
     const c: ClassInfo = {
       id: randomBytes(9).toString('base64url'),
       instructorId,
@@ -50,13 +63,29 @@ export class ClassStore {
       modules,
       joinCode: newJoinCode(),
       createdAt: now.toISOString(),
+      requireSignIn,
     };
     this.db
       .prepare(
-        'INSERT INTO classes (id, instructor_id, name, modules, join_code, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO classes (id, instructor_id, name, modules, join_code, created_at, require_sign_in) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
-      .run(c.id, c.instructorId, c.name, JSON.stringify(c.modules), c.joinCode, c.createdAt);
+      .run(
+        c.id,
+        c.instructorId,
+        c.name,
+        JSON.stringify(c.modules),
+        c.joinCode,
+        c.createdAt,
+        c.requireSignIn ? 1 : 0,
+      );
     return c;
+  }
+
+  /** Whether only signed-in learners may join from now on (members stay members). */
+  setRequireSignIn(classId: string, required: boolean): void {
+    this.db
+      .prepare('UPDATE classes SET require_sign_in = ? WHERE id = ?')
+      .run(required ? 1 : 0, classId);
   }
 
   /**

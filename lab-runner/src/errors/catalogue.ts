@@ -212,6 +212,16 @@ export const catalogue = {
     () => 'You have no such API token.',
     'Reload the list of your API tokens.',
   ),
+  CLASS_NEEDS_SIGN_IN: learner(
+    403,
+    () => 'This class asks its learners to sign in before they join.',
+    'Sign in with the button on this page, then join again: what you did in this browser so far is kept.',
+  ),
+  CLASS_SIGN_IN_UNAVAILABLE: learner(
+    400,
+    () => 'Learners cannot sign in on this site, so a class cannot ask them to.',
+    'Single sign-on for learners must be on first (SLIPWAY_OIDC_LEARNERS optional or required).',
+  ),
   CLASS_NOT_FOUND: learner(
     404,
     () => 'There is no such class.',

@@ -24,6 +24,8 @@ export interface ApiDeps {
   sessions: SessionManager;
   provider: SandboxProvider;
   identity: Identity;
+  /** Whether a learner signed in (single sign-on or an LMS launch): some classes ask for it. */
+  signedIn: (learnerId: string) => boolean;
   logger: Logger;
   /** Where the site and its previews are reached; known once the servers listen. */
   origins: () => Origins;

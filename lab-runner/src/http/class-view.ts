@@ -69,6 +69,7 @@ export function classView(deps: ClassViewDeps, c: ClassInfo, now = Date.now()): 
       joinCode: c.joinCode,
       modules: c.modules,
       createdAt: c.createdAt,
+      requireSignIn: c.requireSignIn,
     },
     labs,
     rows,

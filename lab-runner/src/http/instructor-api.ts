@@ -17,6 +17,11 @@ import type { ProgressStore } from '../progress/progress-store.ts';
 import { createClassBodySchema, loginBodySchema } from '../protocol/index.ts';
 import type { ClassList, CreatedClass, LearnerDetail } from '../protocol/instructor-views.ts';
 import { learnerAnswers } from '../questions/class-questions.ts';
+import {
+  assertLearnersCanSignIn,
+  type ClassSettingsDeps,
+  handleClassSettingsApi,
+} from './class-settings-api.ts';
 import { streamClass } from './class-stream.ts';
 import {
   type ClassViewDeps,
@@ -37,7 +42,11 @@ import { sendJson } from './responses.ts';
 import { handleTokensApi } from './tokens-api.ts';
 import { handleWebhooksApi, type WebhooksApiDeps } from './webhooks-api.ts';
 
-export interface InstructorApiDeps extends ClassViewDeps, WebhooksApiDeps, LtiScoresApiDeps {
+export interface InstructorApiDeps
+  extends ClassViewDeps,
+    WebhooksApiDeps,
+    LtiScoresApiDeps,
+    ClassSettingsDeps {
   instructors: InstructorStore;
   tokens: ApiTokenStore;
   store: ProgressStore;
@@ -79,12 +88,14 @@ export async function handleInstructorApi(
       const unknown = body.modules.filter((m) => !known.has(m));
       if (unknown.length > 0)
         throw slipwayError('BAD_REQUEST', { detail: `unknown module ${unknown.join(', ')}` });
-      const c = deps.classes.create(me.id, body.name, body.modules);
+      if (body.requireSignIn) assertLearnersCanSignIn(deps);
+      const c = deps.classes.create(me.id, body.name, body.modules, new Date(), body.requireSignIn);
       const created: CreatedClass = {
         id: c.id,
         name: c.name,
         joinCode: c.joinCode,
         modules: c.modules,
+        requireSignIn: c.requireSignIn,
       };
       sendJson(res, 201, created);
       return true;
@@ -97,6 +108,7 @@ export async function handleInstructorApi(
         joinCode: c.joinCode,
         createdAt: c.createdAt,
         members: deps.classes.members(c.id).length,
+        requireSignIn: c.requireSignIn,
       })),
     };
     sendJson(res, 200, list);
@@ -106,6 +118,7 @@ export async function handleInstructorApi(
   if (await handleWebhooksApi(req, res, path, me, deps)) return true;
   if (await handleTokensApi(req, res, path, me, deps.tokens)) return true;
   if (handleLtiScoresApi(method, res, path, me, deps)) return true;
+  if (await handleClassSettingsApi(req, res, path, me, deps)) return true;
 
   const m = CLASS.exec(path);
   // Another instructor's class looks exactly like one that does not exist.

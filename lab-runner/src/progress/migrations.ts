@@ -367,4 +367,12 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX lti_score_attempts_by_send ON lti_score_attempts (send_id, id);
     `,
   },
+  {
+    version: 12,
+    name: 'a class may ask its learners to sign in',
+    sql: `
+      -- 1: only a learner signed in (single sign-on, or an LMS launch) may join the class.
+      ALTER TABLE classes ADD COLUMN require_sign_in INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

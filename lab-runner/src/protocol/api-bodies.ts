@@ -10,6 +10,14 @@ export const loginBodySchema = z.strictObject({
 export const createClassBodySchema = z.strictObject({
   name: z.string().trim().min(2).max(100),
   modules: z.array(slug).min(1, { error: 'pick at least one module' }),
+  /** Only learners who signed in may join (see classSettingsBodySchema). */
+  requireSignIn: z.boolean().optional(),
+});
+
+/** `POST /api/instructor/classes/<id>/settings`. */
+export const classSettingsBodySchema = z.strictObject({
+  /** Only learners who signed in (single sign-on, or an LMS launch) may join from now on. */
+  requireSignIn: z.boolean(),
 });
 
 export const joinBodySchema = z.strictObject({

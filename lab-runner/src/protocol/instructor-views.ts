@@ -107,6 +107,7 @@ export const classViewSchema = z.strictObject({
     joinCode: z.string(),
     modules: z.array(z.string()),
     createdAt: iso,
+    requireSignIn: z.boolean(),
   }),
   labs: z.array(labOutlineSchema),
   rows: z.array(rosterRowSchema),
@@ -133,6 +134,7 @@ export const classSummarySchema = z.strictObject({
   joinCode: z.string(),
   createdAt: iso,
   members: z.number().int().nonnegative(),
+  requireSignIn: z.boolean(),
 });
 export type ClassSummary = z.output<typeof classSummarySchema>;
 export const classListSchema = z.strictObject({ classes: z.array(classSummarySchema) });
@@ -144,6 +146,7 @@ export const createdClassSchema = z.strictObject({
   name: z.string(),
   joinCode: z.string(),
   modules: z.array(z.string()),
+  requireSignIn: z.boolean(),
 });
 export type CreatedClass = z.output<typeof createdClassSchema>;
 
@@ -219,6 +222,10 @@ export const learnerClassesSchema = z.strictObject({
   classes: z.array(z.strictObject({ id: z.string(), name: z.string(), displayName: z.string() })),
 });
 export type LearnerClasses = z.output<typeof learnerClassesSchema>;
+
+/** `GET /api/join/<code>`: the class a code opens, and whether joining needs a sign-in. */
+export const joinLookupSchema = z.strictObject({ name: z.string(), requireSignIn: z.boolean() });
+export type JoinLookup = z.output<typeof joinLookupSchema>;
 
 /** `POST /api/join`. */
 export const joinedSchema = z.strictObject({

@@ -2,6 +2,7 @@ import type { CheckRunner } from '../checks/check-runner.ts';
 import { asSlipwayError } from '../errors/catalogue.ts';
 import type { LabTask } from '../labs/load-labs.ts';
 import type { CheckTrigger } from '../protocol/index.ts';
+import { FollowUps } from './follow-ups.ts';
 import type { PlatformWork } from './platform-work.ts';
 import { pollDue } from './poll-policy.ts';
 import type { ReadySandbox } from './sandbox-status.ts';
@@ -33,6 +34,8 @@ const triggerRank: Record<CheckTrigger, number> = { poll: 0, start: 1, command: 
  * but no longer than SETTLE_MAX_MS after the first change.
  */
 const SETTLE_MS = 300;
+/** Rounds after a command that did not finish the task the learner is on (see FollowUps). */
+const FOLLOW_UP_MS = [2_000, 5_000];
 const SETTLE_MAX_MS = 1500;
 
 /**
@@ -58,6 +61,7 @@ export class CheckRounds {
   private settleSince = 0;
 
   private readonly results: TaskResults;
+  private readonly followUps = new FollowUps(FOLLOW_UP_MS, () => void this.run('poll'));
 
   constructor(deps: CheckRoundsDeps) {
     this.deps = deps;
@@ -68,6 +72,7 @@ export class CheckRounds {
   commandEntered(): void {
     clearTimeout(this.commandTimer);
     this.commandTimer = setTimeout(() => void this.run('command'), 600);
+    this.followUps.commandEntered(this.currentTask()?.id);
   }
 
   /** Runs every unfinished task's check; overlapping requests coalesce into one rerun. */
@@ -95,6 +100,7 @@ export class CheckRounds {
     }
     this.checking = this.checkAll(sandbox, trigger).finally(() => {
       this.checking = undefined;
+      this.followUps.roundDone((id) => this.deps.tasks.get(id)?.state === 'passed');
       const next = this.rerun;
       this.rerun = undefined;
       if (next !== undefined) void this.run(next);
@@ -216,6 +222,7 @@ export class CheckRounds {
    */
   async settled(): Promise<void> {
     clearTimeout(this.commandTimer);
+    this.followUps.cancel();
     clearTimeout(this.settleTimer);
     this.settleTimer = undefined;
     await Promise.all([this.checking, this.quickCheck].map((p) => p?.catch(() => {})));
@@ -224,6 +231,7 @@ export class CheckRounds {
   /** Stops timers and waits for a round under way. */
   async close(): Promise<void> {
     clearTimeout(this.commandTimer);
+    this.followUps.cancel();
     this.poll(false);
     await this.checking?.catch(() => {});
   }

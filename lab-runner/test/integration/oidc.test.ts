@@ -90,6 +90,7 @@ describe('single sign-on with a real OpenID Connect provider', () => {
   const idp = new TestIdp({
     ivan: { name: 'Ivan Instructor', preferred_username: 'ivan', groups: ['staff'] },
     lena: { name: 'Lena Learner', preferred_username: 'lena', groups: ['students'] },
+    mia: { name: 'Mia Member', preferred_username: 'mia', groups: ['students'] },
   });
   let runner: Runner;
 
@@ -202,6 +203,64 @@ describe('single sign-on with a real OpenID Connect provider', () => {
       303,
     );
     expect(await answered(c, runner)).toEqual(both);
+  });
+
+  it('lets a class ask its learners to sign in: anonymous ones are told so, signed-in ones join', async () => {
+    const teacher = new Browser();
+    await teacher.request(
+      await idp.walk(teacher, login(runner, 'instructor', '/instructor/'), 'ivan'),
+    );
+    const course = await teacher.api<{ modules: Array<{ slug: string }> }>(
+      runner.url('/api/instructor/course'),
+    );
+    const made = await teacher.api<{ id: string; joinCode: string; requireSignIn: boolean }>(
+      runner.url('/api/instructor/classes'),
+      {
+        json: { name: 'Signed only', modules: [course.body.modules[0]!.slug], requireSignIn: true },
+      },
+    );
+    expect(made.body).toMatchObject({ requireSignIn: true });
+    const code = made.body.joinCode;
+
+    const mia = new Browser();
+    expect((await mia.api(runner.url(`/api/join/${code}`))).body).toEqual({
+      name: 'Signed only',
+      requireSignIn: true,
+    });
+    const refused = await mia.api<{ error: { code: string; message: string; hint: string } }>(
+      runner.url('/api/join'),
+      { json: { code, displayName: 'Mia' } },
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({
+      code: 'CLASS_NEEDS_SIGN_IN',
+      message: 'This class asks its learners to sign in before they join.',
+    });
+    const view = async () =>
+      (
+        await teacher.api<{
+          rows: Array<{ displayName: string }>;
+          class: { requireSignIn: boolean };
+        }>(runner.url(`/api/instructor/classes/${made.body.id}`))
+      ).body;
+    expect((await view()).rows).toEqual([]);
+
+    await mia.request(await idp.walk(mia, login(runner, 'learner', `/join/?code=${code}`), 'mia'));
+    const joined = await mia.api(runner.url('/api/join'), { json: { code, displayName: 'Mia' } });
+    expect(joined.status).toBe(200);
+    expect((await view()).rows.map((r) => r.displayName)).toEqual(['Mia']);
+
+    // Turned off, the class takes anonymous learners again.
+    const off = await teacher.api(runner.url(`/api/instructor/classes/${made.body.id}/settings`), {
+      json: { requireSignIn: false },
+    });
+    expect(off.status).toBe(200);
+    expect((await view()).class.requireSignIn).toBe(false);
+    const anonymous = new Browser();
+    expect(
+      (await anonymous.api(runner.url('/api/join'), { json: { code, displayName: 'Anon' } }))
+        .status,
+    ).toBe(200);
   });
 
   it('refuses the same answer twice, and an answer in a browser that did not ask', async () => {

@@ -164,6 +164,7 @@ export const paths = {
   course: '/api/instructor/course',
   classes: '/api/instructor/classes',
   class: (id: string) => `/api/instructor/classes/${seg(id)}`,
+  classSettings: (id: string) => `/api/instructor/classes/${seg(id)}/settings`,
   stream: (id: string) => `/api/instructor/classes/${seg(id)}/stream`,
   exportCsv: (id: string) => `/api/instructor/classes/${seg(id)}/export.csv`,
   exportJson: (id: string) => `/api/instructor/classes/${seg(id)}/export.json`,

@@ -30,6 +30,8 @@ const moduleList = required('[data-module-list]', root);
 const newError = required('[data-testid="new-class-error"]', root);
 const newSubmit = required<HTMLButtonElement>('[data-testid="new-class-submit"]', root);
 const created = required('[data-created]', root);
+/** Shown only where learners can sign in: a class cannot ask for a sign-in nobody can give. */
+const requireSignIn = required('[data-require-sign-in]', root);
 const sso = required('[data-sso]', root);
 const tokens = tokensPanel(required('[data-tokens-panel]', root), { signedOut: () => signedOut() });
 const webhooks = webhooksPanel(required('[data-webhooks-panel]', root), {
@@ -106,7 +108,16 @@ async function enter(name: string): Promise<void> {
   renderModules();
   renderClasses();
   void tokens.load();
+  void offerClassSignIn();
   show('dashboard');
+}
+
+/** "Learners must sign in to join" on the new-class form, where learners can sign in. */
+async function offerClassSignIn(): Promise<void> {
+  const status = await fetchAuthStatus();
+  if (!status?.sso || status.sso.learners === 'off') return;
+  required('[data-require-sign-in-name]', requireSignIn).textContent = status.sso.name;
+  requireSignIn.hidden = false;
 }
 
 function moduleTitle(slug: string): string {
@@ -322,7 +333,12 @@ async function createClass(e: SubmitEvent): Promise<void> {
   newSubmit.disabled = true;
   newSubmit.textContent = 'Creating…';
   try {
-    const c = await api<CreatedClass>(paths.classes, { method: 'POST', body: { name, modules } });
+    const mustSignIn =
+      !requireSignIn.hidden && required<HTMLInputElement>('input', requireSignIn).checked;
+    const c = await api<CreatedClass>(paths.classes, {
+      method: 'POST',
+      body: { name, modules, ...(mustSignIn ? { requireSignIn: true } : {}) },
+    });
     classes = [
       { ...c, createdAt: new Date().toISOString(), members: 0 },
       ...classes.filter((x) => x.id !== c.id),

@@ -42,6 +42,7 @@ export function view(rows: RosterRow[], counts?: ClassView['counts']): ClassView
       joinCode: 'ABCD2345',
       modules: ['m'],
       createdAt: '2026-11-23T09:00:00.000Z',
+      requireSignIn: false,
     },
     labs,
     rows,

@@ -11,6 +11,7 @@ export type {
   ClassView,
   CreatedClass,
   Joined,
+  JoinLookup,
   LabOutline,
   LearnerAnswers,
   LearnerClasses,

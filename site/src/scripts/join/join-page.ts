@@ -1,7 +1,7 @@
 /** The /join/ page: look the code up, join with a display name, say where the learner is. */
 import { ApiFailure, api, asFailure, isFailure } from '../instructor/api.ts';
 import { h, problemPanel, required } from '../instructor/dom.ts';
-import type { Joined, LearnerClasses } from '../instructor/types.ts';
+import type { Joined, JoinLookup, LearnerClasses } from '../instructor/types.ts';
 import { fetchAuthStatus, signInHref } from '../sign-in/sign-in.ts';
 import { codeFromQuery, codeProblem, isCompleteCode, nameProblem, normalizeCode } from './code.ts';
 
@@ -51,9 +51,9 @@ async function lookUp(code: string): Promise<void> {
   const seq = ++lookupSeq;
   status('Looking the code up…', 'busy');
   try {
-    const c = await api<{ name: string }>(`/api/join/${encodeURIComponent(code)}`);
+    const c = await api<JoinLookup>(`/api/join/${encodeURIComponent(code)}`);
     if (seq !== lookupSeq) return;
-    status(`Class: ${c.name}`, 'ok');
+    status(c.requireSignIn ? `Class: ${c.name} (sign in first to join)` : `Class: ${c.name}`, 'ok');
     codeInput.setAttribute('aria-invalid', 'false');
     problemSlot.replaceChildren();
   } catch (err) {

@@ -3,6 +3,7 @@ import { pages } from '../api.ts';
 import { copyButton, required, setHeading, setText } from '../dom.ts';
 import { dateTime, plural } from '../format.ts';
 import type { ClassView } from '../types.ts';
+import { SignInToggle } from './sign-in-toggle.ts';
 
 /** The line under the heading: learners, labs, when the class was made. */
 export function classSubline(view: ClassView): string {
@@ -14,11 +15,13 @@ export class ClassHeader {
   private readonly sub: HTMLElement;
   private readonly code: HTMLElement;
   private readonly link: HTMLInputElement;
+  private readonly signIn: SignInToggle;
 
   constructor(root: HTMLElement) {
     this.sub = required('[data-class-sub]', root);
     this.code = required('[data-testid="class-join-code"]', root);
     this.link = required<HTMLInputElement>('[data-testid="class-join-link"]', root);
+    this.signIn = new SignInToggle(required('[data-class-sign-in]', root), root);
     required('[data-copy-code]', root).replaceWith(
       copyButton('Copy code', () => this.code.textContent ?? '', 'copy-join-code'),
     );
@@ -33,5 +36,6 @@ export class ClassHeader {
     const link = pages.join(location.origin, view.class.joinCode);
     if (this.link.value !== link) this.link.value = link;
     setText(this.sub, classSubline(view));
+    this.signIn.render(view);
   }
 }
