@@ -8,7 +8,10 @@ cache=$(compose_running $D cache) || fail "$cache"
 # web's endpoints: NETWORK DECLARED-AS IP ALIASES DNS-NAMES (lists comma-separated).
 declare -A ip=() aliases=() dns=()
 while read -r n addr al dn; do
+  # The template ends in an empty line; an empty key would be an error that ends the check.
+  [ -n "$n" ] || continue
   d=$(docker network inspect -f '{{or (index .Labels "com.docker.compose.network") "-"}}' "$n" 2>/dev/null)
+  [ -n "$d" ] || continue
   ip[$d]=$addr aliases[$d]=$al dns[$d]=$dn
 done < <(docker container inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.IPAddress}} ,{{join $v.Aliases ","}}, ,{{join $v.DNSNames ","}},{{println}}{{end}}' "$web")
 [ -n "${ip[frontend]:-}" ] && [ -n "${ip[backend]:-}" ] ||
