@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { REASONS } from '../checks/check-result.ts';
 import { CheckRunner } from '../checks/check-runner.ts';
 import { loadConfig } from '../config.ts';
 import { asSlipwayError } from '../errors/catalogue.ts';
@@ -89,13 +90,18 @@ async function testLab(lab: Lab): Promise<LabReport> {
   const started = performance.now();
   const problems = await inSandbox(lab, async (sandboxId, problems) => {
     const info = { id: sandboxId };
+    const alone = new Map<string, string>();
     for (const task of lab.tasks) {
       const o = await checks.run(info.id, task);
       if (o.passed) problems.push(`${task.id}: passed before solve.sh ran`);
       else if (o.kind !== 'failed')
         problems.push(`${task.id}: before solving, the check was ${o.kind}: ${o.reason}`);
-      else log(lab.id, `  ✗ ${task.id}: ${o.reason}`);
+      else {
+        alone.set(task.id, o.reason);
+        log(lab.id, `  ✗ ${task.id}: ${o.reason}`);
+      }
     }
+    problems.push(...(await roundProblems(lab, info.id, 'before solving', alone)));
 
     const solve = await provider.exec(
       info.id,
@@ -119,8 +125,34 @@ async function testLab(lab: Lab): Promise<LabReport> {
       if (last.passed) log(lab.id, `  ✓ ${task.id}`);
       else problems.push(`${task.id}: still failing after solve.sh: ${last.reason}`);
     }
+    problems.push(...(await roundProblems(lab, info.id, 'after solve.sh')));
   });
   return { id: lab.id, problems, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The platform runs a round's checks together (two or more: the checker's round shell, each
+ * check in an eval of one bash), while the loops above run them one at a time. Both ways must
+ * agree: every check passes after solve.sh, and before it each fails as it did alone, with a
+ * reason of its own (a check that dies of a shell error has none).
+ */
+async function roundProblems(
+  lab: Lab,
+  sandboxId: string,
+  when: string,
+  alone?: ReadonlyMap<string, string>,
+): Promise<string[]> {
+  if (lab.tasks.length < 2) return [];
+  const round = await checks.runAll(sandboxId, lab.tasks);
+  return lab.tasks.flatMap((task, i) => {
+    const o = round[i]!;
+    const want = alone?.get(task.id);
+    if (!alone) return o.passed ? [] : [`${task.id}: ${when}, in a round: ${o.kind}: ${o.reason}`];
+    if (o.kind === 'failed' && (want === REASONS.notDone || o.reason !== REASONS.notDone))
+      return [];
+    const got = o.passed ? 'passed' : `${o.kind}: ${o.reason}`;
+    return [`${task.id}: ${when}, in a round: ${got} (alone: ${want ?? 'no reason'})`];
+  });
 }
 
 /** The answer walk of a lab whose tasks list wrong or other valid answers. */
