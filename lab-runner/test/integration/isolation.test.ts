@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxInfo } from '../../src/sandbox/provider.ts';
 import { waitUntilEngineReady } from '../../src/sandbox/readiness.ts';
+import { startEngineless } from '../engineless-platform.ts';
 import { engine, newInstance, sandboxAddress, sweep, testProvider } from './engine.ts';
 
 /**
@@ -130,6 +131,38 @@ describe('network isolation', () => {
     listener.close();
     expect(r.stdout.trim()).toBe('refused');
     expect(connected).toBe(false);
+  });
+
+  it("no route of the platform's, the LMS, read-API and class-settings ones included, answers a sandbox", async () => {
+    const c = await engine.getContainer(b.id).inspect();
+    const netName = Object.keys(c.NetworkSettings.Networks)[0]!;
+    const gateway = (await engine.getNetwork(netName).inspect()).IPAM?.Config?.[0]
+      ?.Gateway as string;
+    // The real runner, listening on the host's address on the sandbox's own network: the
+    // nearest a hostile learner's root can get to it.
+    await using runner = await startEngineless({
+      name: 'isolation-routes',
+      lessons: { '01-basics/01-intro.mdx': '---\ntitle: Intro\n---\n\nText.\n' },
+      env: { SLIPWAY_HOST: gateway },
+    });
+    const paths = [
+      '/lti/login?iss=x&login_hint=y&target_link_uri=z',
+      '/lti/jwks',
+      '/api/v1/openapi.json',
+      '/api/v1/classes',
+      '/api/instructor/tokens',
+      '/api/instructor/classes/AAAAAAAA/settings',
+      '/api/join/ABCD2345',
+    ];
+    // The host reaches every path (so each refusal below is the sandbox's, not a missing route).
+    for (const p of paths) expect((await fetch(runner.url(p))).status, p).toBeLessThan(500);
+    const r = await sh(
+      b.id,
+      paths
+        .map((p) => `curl -s -o /dev/null -w '%{http_code}\\n' --max-time 3 '${runner.url(p)}'`)
+        .join('; '),
+    );
+    expect(r.stdout.trim().split('\n')).toEqual(paths.map(() => '000'));
   });
 
   it('a fork bomb and a memory hog in one sandbox leave the other one responsive', async () => {
