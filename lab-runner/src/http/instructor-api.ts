@@ -31,10 +31,10 @@ import {
   learnerRow,
 } from './class-view.ts';
 import {
-  INSTRUCTOR_SESSION_MS,
   instructorOf,
   sessionToken,
   setInstructorCookie,
+  startInstructorSession,
 } from './instructor-auth.ts';
 import { handleLtiScoresApi, type LtiScoresApiDeps } from './lti-scores-api.ts';
 import { readJson } from './request-body.ts';
@@ -209,14 +209,7 @@ async function login(
     throw slipwayError('LOGIN_FAILED');
   }
   for (const key of keys) deps.failures.clear(key);
-  // A fresh session on every login; any session the browser had before is ended.
-  const old = sessionToken(req);
-  if (old) deps.instructors.endSession(old);
-  setInstructorCookie(
-    res,
-    deps.instructors.startSession(account.id, INSTRUCTOR_SESSION_MS),
-    deps.cookieSecure,
-  );
+  startInstructorSession(req, res, deps.instructors, account.id, deps.cookieSecure);
   sendJson(res, 200, { username: account.username });
   return true;
 }

@@ -29,3 +29,19 @@ export function setInstructorCookie(
   if (secure) attrs.push('Secure');
   res.appendHeader('set-cookie', attrs.join('; '));
 }
+
+/**
+ * Signs a browser in as an instructor, however they proved who they are (password, single
+ * sign-on, an LMS launch): a fresh session, and any session this browser had before is ended.
+ */
+export function startInstructorSession(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: InstructorStore,
+  instructorId: string,
+  secure: boolean,
+): void {
+  const old = sessionToken(req);
+  if (old) store.endSession(old);
+  setInstructorCookie(res, store.startSession(instructorId, INSTRUCTOR_SESSION_MS), secure);
+}

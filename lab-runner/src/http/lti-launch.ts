@@ -29,7 +29,7 @@ import {
 } from '../protocol/index.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import type { Identity } from './identity.ts';
-import { INSTRUCTOR_SESSION_MS, sessionToken, setInstructorCookie } from './instructor-auth.ts';
+import { startInstructorSession } from './instructor-auth.ts';
 import { startDeepLinking } from './lti-deep-link.ts';
 
 export interface LtiRouteDeps {
@@ -123,13 +123,7 @@ export async function launched(
       (taken) => uniqueUsername(baseUsername({ ...claims, name: person.name }), taken),
     );
     deps.classes.addTeacher(classId, instructor.id);
-    const old = sessionToken(req);
-    if (old) deps.instructors.endSession(old);
-    setInstructorCookie(
-      res,
-      deps.instructors.startSession(instructor.id, INSTRUCTOR_SESSION_MS),
-      deps.cookieSecure,
-    );
+    startInstructorSession(req, res, deps.instructors, instructor.id, deps.cookieSecure);
     deps.logger.info('LTI instructor launch', {
       platform: platform.name,
       username: instructor.username,

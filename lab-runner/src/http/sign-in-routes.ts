@@ -20,7 +20,7 @@ import type { Person, SignInStore } from '../progress/sign-in-store.ts';
 import type { SessionManager } from '../sessions/session-manager.ts';
 import { sendErrorPage } from './error-page.ts';
 import type { Identity } from './identity.ts';
-import { INSTRUCTOR_SESSION_MS, sessionToken, setInstructorCookie } from './instructor-auth.ts';
+import { startInstructorSession } from './instructor-auth.ts';
 import { type Origins, siteOriginOf } from './origins.ts';
 import { sendError, sendJson } from './responses.ts';
 
@@ -246,14 +246,7 @@ function instructorSignedIn(
   const { instructor, created } = deps.signIns.signInInstructor(person, deps.instructors, (taken) =>
     uniqueUsername(baseUsername(claims), taken),
   );
-  // As a password login: a fresh session, and any session this browser had is ended.
-  const old = sessionToken(req);
-  if (old) deps.instructors.endSession(old);
-  setInstructorCookie(
-    res,
-    deps.instructors.startSession(instructor.id, INSTRUCTOR_SESSION_MS),
-    deps.cookieSecure,
-  );
+  startInstructorSession(req, res, deps.instructors, instructor.id, deps.cookieSecure);
   deps.logger.info('instructor signed in', {
     username: instructor.username,
     created,
