@@ -1,6 +1,8 @@
 /** The dashboard's API tokens: list, make one (shown once), revoke. */
-import { api, asFailure, paths } from './api.ts';
+
+import { api, paths } from './api.ts';
 import { copyButton, h } from './dom.ts';
+import { errorLine } from './error-line.ts';
 import {
   type ApiTokenInfo,
   type CreatedToken,
@@ -21,8 +23,7 @@ export function tokensPanel(root: HTMLElement, opts: PanelOptions): { load(): Pr
   let tokens: ApiTokenInfo[] = [];
   const list = h('ul', { class: 'sw-int-list', 'data-testid': 'token-list' });
   const empty = h('p', { class: 'sw-empty' }, 'No tokens yet.');
-  const error = h('p', { class: 'sw-form-error', role: 'alert', 'data-testid': 'token-error' });
-  error.hidden = true;
+  const { el: error, say, failed } = errorLine('token-error', () => opts.signedOut());
   const created = h('div', {});
   const label = h('input', {
     class: 'sw-input',
@@ -39,16 +40,6 @@ export function tokensPanel(root: HTMLElement, opts: PanelOptions): { load(): Pr
     'Make a token',
   );
   const form = h('form', { class: 'sw-int-form', novalidate: true }, label, submit);
-
-  const say = (text: string) => {
-    error.textContent = text;
-    error.hidden = text === '';
-  };
-  const failed = (err: unknown) => {
-    const f = asFailure(err);
-    if (f.kind === 'signed-out') opts.signedOut();
-    else say(f.kind === 'offline' ? `${f.message} ${f.hint}` : f.message);
-  };
 
   function render(): void {
     const now = Date.now();

@@ -1,6 +1,8 @@
 /** The dashboard's webhooks: per class, the endpoints (add, remove, resume) and the delivery log. */
-import { api, asFailure, paths } from './api.ts';
+
+import { api, paths } from './api.ts';
 import { copyButton, h } from './dom.ts';
+import { errorLine } from './error-line.ts';
 import type { PanelOptions } from './tokens-panel.ts';
 import type { ClassSummary } from './types.ts';
 import {
@@ -27,17 +29,7 @@ export function webhooksPanel(
     'data-testid': 'webhook-class',
   });
   const body = h('div', {});
-  const error = h('p', { class: 'sw-form-error', role: 'alert', 'data-testid': 'webhook-error' });
-  error.hidden = true;
-  const say = (text: string) => {
-    error.textContent = text;
-    error.hidden = text === '';
-  };
-  const failed = (err: unknown) => {
-    const f = asFailure(err);
-    if (f.kind === 'signed-out') opts.signedOut();
-    else say(f.kind === 'offline' ? `${f.message} ${f.hint}` : f.message);
-  };
+  const { el: error, say, failed } = errorLine('webhook-error', () => opts.signedOut());
 
   const url = h('input', {
     class: 'sw-input',
